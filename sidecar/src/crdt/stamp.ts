@@ -1,0 +1,65 @@
+import type { Hlc } from './hlc.js';
+import type { VersionVector } from './version-vector.js';
+
+/**
+ * The identity and causal context of one operation, as created by its origin.
+ * Every effect is applied with the context of the operation that carries it, never
+ * with the applying replica's own clock or id (the seed spec's critical rule).
+ */
+export interface OpContext {
+  /** Replica that originated the operation. */
+  readonly origin: string;
+  /** The origin's sequence number for this operation (1, 2, 3, … without gaps). */
+  readonly seq: number;
+  /** The origin's hybrid logical clock at creation. */
+  readonly hlc: Hlc;
+  /**
+   * The origin's version vector at creation, including its own entry `seq - 1`:
+   * everything the operation had observed. Observed-remove effects remove exactly the
+   * dots this covers, which is what makes them commute with concurrent adds.
+   */
+  readonly deps: VersionVector;
+}
+
+/** A unique event id: (replica, seq). Element ids in lists, sets and registers are dots. */
+export interface Dot {
+  readonly replica: string;
+  readonly seq: number;
+}
+
+/** LWW order key: the HLC, ties broken by replica id (the lower id wins an exact tie). */
+export interface Stamp {
+  readonly hlc: Hlc;
+  readonly replica: string;
+}
+
+export const ZERO_STAMP: Stamp = { hlc: 0, replica: '' };
+
+/** Positive when `a` wins over `b` under LWW, negative when `b` wins, 0 when identical. */
+export function compareStamps(a: Stamp, b: Stamp): number {
+  if (a.hlc !== b.hlc) return a.hlc > b.hlc ? 1 : -1;
+  if (a.replica === b.replica) return 0;
+  // DESIGN.md §4: the lower replica id wins an exact tie.
+  return a.replica < b.replica ? 1 : -1;
+}
+
+export function maxStamp(a: Stamp, b: Stamp): Stamp {
+  return compareStamps(a, b) >= 0 ? a : b;
+}
+
+export function stampOf(ctx: OpContext): Stamp {
+  return { hlc: ctx.hlc, replica: ctx.origin };
+}
+
+export function dotOf(ctx: OpContext): Dot {
+  return { replica: ctx.origin, seq: ctx.seq };
+}
+
+/** True when the operation with context `ctx` had observed the event `dot`. */
+export function observed(ctx: OpContext, dot: Dot): boolean {
+  return (ctx.deps.get(dot.replica) ?? 0) >= dot.seq;
+}
+
+export function sameDot(a: Dot, b: Dot): boolean {
+  return a.seq === b.seq && a.replica === b.replica;
+}

@@ -1,0 +1,121 @@
+import {
+  addContribution, joinContributions, NO_CONTRIBUTIONS, unobserved, type Contributions,
+} from './contributions.js';
+import { ldAdd, ldFormat, ldFromBigInt, ldParse, type LongDouble } from './long-double.js';
+import { parseInt64 } from './numeric.js';
+import { compareStamps, maxStamp, observed, ZERO_STAMP, type Dot, type OpContext, type Stamp } from './stamp.js';
+
+/**
+ * A Redis string: an LWW register that is also a counter (DESIGN.md §4).
+ *
+ * Base writes (SET and friends) are kept as a multi-value register: a write removes
+ * the writes it observed, concurrent ones coexist as siblings (CRDT.MVGET shows them)
+ * and GET returns the LWW winner. Increments are per-origin contributions; the value
+ * is the winning base plus the contributions neither it nor a delete had observed:
+ * `SET 10 ∥ INCR` (was 5) → 11, `INCRBY 7 ∥ INCRBY 3` → +10, `DEL ∥ INCRBY 3` → 3.
+ * A non-numeric base wins over unobserved increments (they are left out of the value).
+ */
+export interface BaseWrite {
+  readonly value: Buffer;
+  readonly dot: Dot;
+  readonly stamp: Stamp;
+  /** The contributions the writer had observed (absorbed into this value). */
+  readonly observed: Contributions;
+}
+
+export interface StringRegister {
+  readonly kind: 'string';
+  readonly writes: readonly BaseWrite[];
+  /** Per-origin running totals of every increment ever applied. */
+  readonly totals: Contributions;
+  /** Contributions removed by deletes (pointwise latest observation). */
+  readonly deleted: Contributions;
+  /** Highest stamp of any write or increment: decides the key's type in a type conflict. */
+  readonly lastWrite: Stamp;
+}
+
+export type StringEffect =
+  /** A whole new value (SET, APPEND, SETRANGE, GETSET...): `observed` are the writer's counter totals. */
+  | { readonly type: 'str.set'; readonly value: Buffer; readonly observed: Contributions }
+  /** INCR/DECR/INCRBY/DECRBY: an integer contribution. */
+  | { readonly type: 'str.incr'; readonly delta: bigint }
+  /**
+   * INCRBYFLOAT: a float contribution plus the result Redis would store, written as the
+   * new base having observed the contribution itself. Locally the value is then exactly
+   * Redis's; concurrent increments on other replicas still add up on top of it.
+   */
+  | { readonly type: 'str.incrfloat'; readonly delta: string; readonly result: Buffer; readonly observed: Contributions };
+
+export const EMPTY_STRING_REGISTER: StringRegister = {
+  kind: 'string', writes: [], totals: NO_CONTRIBUTIONS, deleted: NO_CONTRIBUTIONS, lastWrite: ZERO_STAMP,
+};
+
+function withBaseWrite(register: StringRegister, value: Buffer, seen: Contributions, ctx: OpContext): StringRegister {
+  const stamp: Stamp = { hlc: ctx.hlc, replica: ctx.origin };
+  const writes = register.writes.filter((write) => !observed(ctx, write.dot));
+  writes.push({ value, dot: { replica: ctx.origin, seq: ctx.seq }, stamp, observed: seen });
+  return { ...register, writes, lastWrite: maxStamp(register.lastWrite, stamp) };
+}
+
+export function applyStringEffect(register: StringRegister, effect: StringEffect, ctx: OpContext): StringRegister {
+  switch (effect.type) {
+    case 'str.set':
+      return withBaseWrite(register, effect.value, effect.observed, ctx);
+    case 'str.incr': {
+      const totals = addContribution(register.totals, ctx.origin, effect.delta, null);
+      return { ...register, totals, lastWrite: maxStamp(register.lastWrite, { hlc: ctx.hlc, replica: ctx.origin }) };
+    }
+    case 'str.incrfloat': {
+      const delta = ldParse(effect.delta) ?? ldFromBigInt(0n);
+      const totals = addContribution(register.totals, ctx.origin, 0n, delta);
+      return withBaseWrite({ ...register, totals }, effect.result, effect.observed, ctx);
+    }
+  }
+}
+
+/** Observed-remove of the whole register by a delete with context `ctx` that had seen `seen`. */
+export function deleteStringObserved(register: StringRegister, seen: Contributions, ctx: OpContext): StringRegister {
+  const writes = register.writes.filter((write) => !observed(ctx, write.dot));
+  return { ...register, writes, deleted: joinContributions(register.deleted, seen) };
+}
+
+/** The LWW winner among the sibling base writes. */
+export function winningWrite(register: StringRegister): BaseWrite | undefined {
+  let best: BaseWrite | undefined;
+  for (const write of register.writes) if (best === undefined || compareStamps(write.stamp, best.stamp) > 0) best = write;
+  return best;
+}
+
+/** The visible value, or undefined when the register holds nothing (the key does not exist). */
+export function stringValue(register: StringRegister): Buffer | undefined {
+  const winner = winningWrite(register);
+  const pending = unobserved(register.totals, winner?.observed ?? NO_CONTRIBUTIONS, register.deleted);
+  if (pending.count === 0) return winner?.value;
+  const baseBytes = winner?.value;
+  if (pending.float === null) {
+    const baseInt = baseBytes === undefined ? 0n : parseInt64(baseBytes);
+    if (baseInt !== undefined) return Buffer.from((baseInt + pending.int).toString(), 'latin1');
+  }
+  const baseFloat: LongDouble | undefined = baseBytes === undefined ? ldFromBigInt(0n) : ldParse(baseBytes.toString('latin1'));
+  if (baseFloat === undefined) return baseBytes; // a non-numeric base wins over unobserved increments
+  let sum = ldAdd(baseFloat, ldFromBigInt(pending.int));
+  if (pending.float !== null) sum = ldAdd(sum, pending.float);
+  return Buffer.from(ldFormat(sum), 'latin1');
+}
+
+/** The counter totals a new write on this replica has observed (for `str.set.observed`). */
+export function observedTotals(register: StringRegister | undefined): Contributions {
+  return register?.totals ?? NO_CONTRIBUTIONS;
+}
+
+/** Values of all concurrent sibling writes, winner first (CRDT.MVGET). */
+export function siblingValues(register: StringRegister): Buffer[] {
+  const winner = winningWrite(register);
+  const rest = register.writes.filter((write) => write !== winner).sort((a, b) => compareStamps(b.stamp, a.stamp));
+  return (winner ? [winner, ...rest] : rest).map((write) => write.value);
+}
+
+export function isStringEmpty(register: StringRegister): boolean {
+  if (register.writes.length > 0) return false;
+  return unobserved(register.totals, NO_CONTRIBUTIONS, register.deleted).count === 0;
+}
