@@ -1,0 +1,229 @@
+import { splitInline } from './inline.js';
+import { DEFAULT_LIMITS, type RequestLimits } from './limits.js';
+import { PROTOCOL_ERRORS, expectedDollar, type ProtocolError } from './protocol-errors.js';
+import { parseRedisInt } from './redis-int.js';
+
+const CR = 13;
+const LF = 10;
+const STAR = 42;
+const DOLLAR = 36;
+const EMPTY = Buffer.alloc(0);
+/** Smallest buffer allocated when a partial request must be kept across reads. */
+const MIN_GROW = 16 * 1024;
+
+/**
+ * Incremental decoder of client requests (RESP multibulk and inline), following
+ * Redis 7.0's processInputBuffer / processMultibulkBuffer / processInlineBuffer
+ * (`src/networking.c`) byte for byte, including its errors and limits.
+ *
+ * Feed bytes with `push`, then call `next` until it returns null: each call yields
+ * one command's arguments. Pulling (rather than a callback per command) lets the
+ * connection stop between commands when one blocks and resume later. When `next`
+ * returns null and `error` is set, the stream is unusable: send `error.reply` (if
+ * any) and close, as Redis's setProtocolError does.
+ *
+ * Arguments are Buffers. An argument that fills at least half of the buffer it was
+ * read from is a zero-copy slice; smaller ones are copied out so that a short key
+ * never keeps a large read buffer alive.
+ */
+export class RequestDecoder {
+  /** Apply Redis's limits for clients that must authenticate first (authRequired). */
+  unauthenticated = false;
+  /** Set once the stream broke a protocol rule; nothing more is decoded. */
+  error: ProtocolError | null = null;
+
+  private buf: Buffer = EMPTY;
+  private pos = 0;
+  private end = 0;
+  /** Bytes after `pos` already searched for the pending line end. */
+  private scanned = 0;
+  /** Bulks still expected in the current multibulk request. */
+  private argsLeft = 0;
+  private args: Buffer[] = [];
+  private argBytes = 0;
+  /** Length of the bulk whose header was read, or -1. */
+  private bulkLen = -1;
+
+  constructor(private readonly limits: RequestLimits = DEFAULT_LIMITS) {}
+
+  /** Request bytes held: unparsed input plus arguments of the incomplete command. */
+  get bufferedBytes(): number {
+    return this.end - this.pos + this.argBytes;
+  }
+
+  /** True when part of a command has been received but not all of it. */
+  get midRequest(): boolean {
+    return this.argsLeft > 0 || this.end > this.pos;
+  }
+
+  /** Appends received bytes. Closes the stream (no reply) past `maxQueryBuffer`. */
+  push(chunk: Buffer): void {
+    if (this.error !== null || chunk.length === 0) return;
+    if (this.pos === this.end) {
+      // Nothing pending: adopt the chunk without copying (the common, pipelined case).
+      this.buf = chunk;
+      this.pos = 0;
+      this.end = chunk.length;
+      this.scanned = 0;
+    } else if (this.end + chunk.length <= this.buf.length) {
+      chunk.copy(this.buf, this.end);
+      this.end += chunk.length;
+    } else {
+      this.grow(chunk);
+    }
+    // readQueryFromClient: "Closing client that reached max query buffer length".
+    if (this.bufferedBytes > this.limits.maxQueryBuffer) {
+      this.error = { reply: null, reason: 'max query buffer length reached' };
+    }
+  }
+
+  /** The next complete command's arguments, or null (need more bytes, or `error`). */
+  next(): Buffer[] | null {
+    while (this.error === null) {
+      if (this.argsLeft === 0) {
+        if (this.pos >= this.end) return null;
+        if (this.buf[this.pos] !== STAR) {
+          const inline = this.readInline();
+          if (inline === null) return null;
+          if (inline.length > 0) return inline;
+          continue; // an empty line is skipped, like Redis's argc == 0
+        }
+        if (!this.readCount()) return null;
+        if (this.argsLeft === 0) continue; // `*0` and `*-1` are skipped too
+      }
+      if (!this.readBulks()) return null;
+      const args = this.args;
+      this.args = [];
+      this.argBytes = 0;
+      return args;
+    }
+    return null;
+  }
+
+  /** Inline command: one line up to `\n` (a `\r` before it is dropped). */
+  private readInline(): Buffer[] | null {
+    const nl = this.find(LF);
+    if (nl < 0) {
+      if (this.end - this.pos > this.limits.maxInlineSize) this.fail(PROTOCOL_ERRORS.tooBigInline);
+      return null;
+    }
+    const lineEnd = nl > this.pos && this.buf[nl - 1] === CR ? nl - 1 : nl;
+    const args = splitInline(this.buf, this.pos, lineEnd);
+    this.advance(nl + 1);
+    if (args === null) this.fail(PROTOCOL_ERRORS.unbalancedQuotes);
+    return args;
+  }
+
+  /** `*<count>\r\n`; sets argsLeft. */
+  private readCount(): boolean {
+    const cr = this.findLine(PROTOCOL_ERRORS.tooBigMbulkCount);
+    if (cr < 0) return false;
+    const n = parseRedisInt(this.buf, this.pos + 1, cr);
+    if (n === null || n > this.limits.maxMultibulkLen) {
+      return this.fail(PROTOCOL_ERRORS.invalidMultibulkLength);
+    }
+    if (n > this.limits.unauthMultibulkLen && this.unauthenticated) {
+      return this.fail(PROTOCOL_ERRORS.unauthMultibulkLength);
+    }
+    this.advance(cr + 2);
+    this.argsLeft = n > 0 ? n : 0;
+    return true;
+  }
+
+  /** Reads `$<len>\r\n<bytes>\r\n` until the multibulk is complete. */
+  private readBulks(): boolean {
+    while (this.argsLeft > 0) {
+      if (this.bulkLen < 0 && !this.readBulkHeader()) return false;
+      // Redis skips the two bytes after the data without checking they are CRLF.
+      if (this.end - this.pos < this.bulkLen + 2) return false;
+      const start = this.pos;
+      this.args.push(this.extract(start, start + this.bulkLen));
+      this.argBytes += this.bulkLen;
+      this.advance(start + this.bulkLen + 2);
+      this.bulkLen = -1;
+      this.argsLeft--;
+    }
+    return true;
+  }
+
+  private readBulkHeader(): boolean {
+    const cr = this.findLine(PROTOCOL_ERRORS.tooBigBulkCount);
+    if (cr < 0) return false;
+    const first = this.buf[this.pos] ?? 0;
+    if (first !== DOLLAR) return this.fail(expectedDollar(first));
+    const n = parseRedisInt(this.buf, this.pos + 1, cr);
+    if (n === null || n < 0 || n > this.limits.maxBulkLen) {
+      return this.fail(PROTOCOL_ERRORS.invalidBulkLength);
+    }
+    if (n > this.limits.unauthBulkLen && this.unauthenticated) {
+      return this.fail(PROTOCOL_ERRORS.unauthBulkLength);
+    }
+    this.advance(cr + 2);
+    this.bulkLen = n;
+    return true;
+  }
+
+  /**
+   * Index of the `\r` ending a count line, or -1 when incomplete (or too long:
+   * `tooBig` is raised once more than PROTO_INLINE_MAX_SIZE bytes lack a `\r`).
+   * Like Redis, a line is complete once one byte follows the `\r`.
+   */
+  private findLine(tooBig: string): number {
+    const cr = this.find(CR);
+    if (cr < 0) {
+      if (this.end - this.pos > this.limits.maxInlineSize) this.fail(tooBig);
+      return -1;
+    }
+    if (cr + 1 >= this.end) {
+      this.scanned = cr - this.pos;
+      return -1;
+    }
+    return cr;
+  }
+
+  /** Finds `byte` in the unparsed input, resuming where the last search stopped. */
+  private find(byte: number): number {
+    const buf = this.buf;
+    for (let i = this.pos + this.scanned; i < this.end; i++) {
+      if (buf[i] === byte) return i;
+    }
+    this.scanned = this.end - this.pos;
+    return -1;
+  }
+
+  private advance(to: number): void {
+    this.pos = to;
+    this.scanned = 0;
+  }
+
+  private extract(start: number, end: number): Buffer {
+    const len = end - start;
+    if (len * 2 >= this.buf.length) return this.buf.subarray(start, end);
+    const out = Buffer.allocUnsafe(len);
+    this.buf.copy(out, 0, start, end);
+    return out;
+  }
+
+  /**
+   * Keeps the unparsed tail plus `chunk` in a new buffer, doubling so appends are
+   * amortised O(1), but never past the end of a bulk being awaited: a large value
+   * then ends up filling its buffer exactly and is handed out without a copy.
+   */
+  private grow(chunk: Buffer): void {
+    const have = this.end - this.pos;
+    const need = have + chunk.length;
+    let cap = Math.max(MIN_GROW, need * 2);
+    if (this.bulkLen >= 0) cap = Math.max(need, Math.min(cap, this.bulkLen + 2));
+    const next = Buffer.allocUnsafe(cap);
+    this.buf.copy(next, 0, this.pos, this.end);
+    chunk.copy(next, have);
+    this.buf = next;
+    this.pos = 0;
+    this.end = need;
+  }
+
+  private fail(reply: string): false {
+    this.error = { reply, reason: reply.slice('ERR Protocol error: '.length) };
+    return false;
+  }
+}
