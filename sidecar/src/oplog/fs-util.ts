@@ -1,0 +1,31 @@
+/** Small file-system helpers shared by the op log and snapshots. */
+import { open } from 'node:fs/promises';
+import { fsync, openSync, closeSync, constants } from 'node:fs';
+
+/**
+ * fsync a directory so a create, rename or unlink in it survives power loss (POSIX makes
+ * the directory entry durable only when the directory itself is synced).
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Callback form of fsyncDir for the commit path, which avoids promises. */
+export function fsyncDirCb(dir: string, cb: (err: Error | null) => void): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, constants.O_RDONLY);
+  } catch (e) {
+    cb(e as Error);
+    return;
+  }
+  fsync(fd, (err) => {
+    closeSync(fd);
+    cb(err);
+  });
+}
