@@ -1,0 +1,152 @@
+import { array, error, NULL_ARRAY, QUEUED, type Reply } from '../resp/reply.js';
+import { BLOCKED, type Client, type CommandSink } from './client.js';
+import {
+  ERR_EXECABORT, ERR_NOAUTH, ERR_READONLY_DRAINING, unknownCommand, unknownSubcommand, wrongArity,
+} from './errors.js';
+import type { ExecContext, ServerContext } from './exec-context.js';
+import { sessionOf, subscriptionCount, type Session } from './session.js';
+import { isWrite, type CommandSpec } from './spec.js';
+
+/** When replies of a read event may be released (after the group commit under `always`). */
+export interface Durability {
+  release(flush: () => void): void;
+}
+
+const IMMEDIATE: Durability = { release: (flush) => flush() };
+
+/** Commands executed at once even inside MULTI (Redis: multi.c, processCommand). */
+const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Allowed while a RESP2 client is subscribed (Redis 7.0 processCommand). */
+const SUBSCRIBED_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+type Resolved = { spec: CommandSpec; fullName: string } | { error: Reply };
+
+/**
+ * The dispatcher: resolves the command, checks arity, auth, transaction and pub/sub
+ * context in Redis's order, runs the handler, then seals the operation it emitted.
+ */
+export class Dispatcher implements CommandSink {
+  constructor(
+    private readonly server: ServerContext,
+    private readonly durability: Durability = IMMEDIATE,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  connected(client: Client): void {
+    this.server.clients.add(client);
+    this.server.stats.connectionsReceived += 1;
+  }
+
+  disconnected(client: Client): void {
+    this.server.clients.delete(client);
+    const session = sessionOf(client);
+    for (const channel of session.channels) this.server.pubsub.unsubscribe(this.server.pubsub.channels, channel, client);
+    for (const pattern of session.patterns) this.server.pubsub.unsubscribe(this.server.pubsub.patterns, pattern, client);
+    this.server.watches.unwatchAll(client, session);
+    this.server.blocking?.cancel(client);
+  }
+
+  release(flush: () => void): void {
+    this.durability.release(flush);
+  }
+
+  execute(client: Client, args: Buffer[]): Reply | typeof BLOCKED {
+    const session = sessionOf(client);
+    const resolved = this.resolve(args);
+    if ('error' in resolved) {
+      if (session.multi !== undefined) session.multiFailed = true;
+      return this.countError(resolved.error);
+    }
+    const { spec, fullName } = resolved;
+    client.lastCommand = fullName;
+    if (this.server.config.requirepass !== undefined && !client.authenticated && !spec.flags.includes('no_auth')) {
+      return this.countError(ERR_NOAUTH);
+    }
+    if (session.multi !== undefined && !NOT_QUEUED.has(spec.name)) {
+      if (spec.flags.includes('no_multi')) {
+        session.multiFailed = true;
+        return this.countError(error('ERR Command not allowed inside a transaction'));
+      }
+      session.multi.push({ name: spec.name, args: args.slice() });
+      return QUEUED;
+    }
+    if (client.protocol === 2 && subscriptionCount(session) > 0 && !SUBSCRIBED_ALLOWED.has(spec.name)) {
+      return this.countError(error(`ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`));
+    }
+    return this.run(spec, fullName, client, args);
+  }
+
+  /** Runs one resolved command and seals its operation. */
+  run(spec: CommandSpec, fullName: string, client: Client, args: readonly Buffer[]): Reply | typeof BLOCKED {
+    if (this.server.draining && isWrite(spec)) return this.countError(ERR_READONLY_DRAINING);
+    const started = performance.now();
+    const ctx: ExecContext = { server: this.server, client, now: this.clock() };
+    let reply: Reply | typeof BLOCKED;
+    try {
+      reply = spec.handler(ctx, args);
+    } finally {
+      this.server.engine.finishCommand();
+    }
+    const failed = reply !== BLOCKED && reply.kind === 'error';
+    this.server.stats.commandsProcessed += 1;
+    this.server.stats.recordCall(fullName, (performance.now() - started) * 1000, failed);
+    if (failed) this.server.stats.errorReplies += 1;
+    return reply;
+  }
+
+  /** Executes a MULTI queue atomically (one replication group). */
+  execQueued(client: Client, session: Session): Reply {
+    const queued = session.multi ?? [];
+    const failed = session.multiFailed;
+    const dirty = session.watchDirty;
+    session.multi = undefined;
+    session.multiFailed = false;
+    this.server.watches.unwatchAll(client, session);
+    if (failed) return ERR_EXECABORT;
+    if (dirty) return NULL_ARRAY;
+    const replies: Reply[] = [];
+    this.server.engine.beginAtomic();
+    try {
+      for (const command of queued) {
+        const resolved = this.resolve(command.args);
+        if ('error' in resolved) {
+          replies.push(resolved.error);
+          continue;
+        }
+        const reply = this.run(resolved.spec, resolved.fullName, client, command.args);
+        replies.push(reply === BLOCKED ? NULL_ARRAY : reply);
+      }
+    } finally {
+      this.server.engine.endAtomic();
+    }
+    return array(replies);
+  }
+
+  private resolve(args: readonly Buffer[]): Resolved {
+    const first = args[0];
+    if (first === undefined) return { error: unknownCommand('', args) };
+    const name = first.toString('latin1').toLowerCase();
+    const spec = this.server.table.get(name);
+    if (spec === undefined) return { error: unknownCommand(first.toString('latin1'), args) };
+    if (!arityOk(spec.arity, args.length)) return { error: wrongArity(name) };
+    if (spec.subcommands === undefined) return { spec, fullName: name };
+    const subArg = args[1];
+    if (subArg === undefined) return { error: wrongArity(name) };
+    const subName = subArg.toString('latin1').toLowerCase();
+    const sub = spec.subcommands.get(subName);
+    if (sub === undefined) return { error: unknownSubcommand(subArg.toString('latin1'), name) };
+    const fullName = `${name}|${subName}`;
+    if (!arityOk(sub.arity, args.length)) return { error: wrongArity(fullName) };
+    return { spec: sub, fullName };
+  }
+
+  private countError(reply: Reply): Reply {
+    this.server.stats.rejectedCalls += 1;
+    this.server.stats.errorReplies += 1;
+    return reply;
+  }
+}
+
+function arityOk(arity: number, argc: number): boolean {
+  return arity >= 0 ? argc === arity : argc >= -arity;
+}

@@ -1,0 +1,24 @@
+/** Counters for INFO stats and metrics; plain fields, updated on the hot path. */
+export class Stats {
+  commandsProcessed = 0;
+  connectionsReceived = 0;
+  keyspaceHits = 0;
+  keyspaceMisses = 0;
+  expiredKeys = 0;
+  pubsubMessages = 0;
+  rejectedCalls = 0;
+  errorReplies = 0;
+  /** Calls per command name (INFO commandstats, metrics). */
+  readonly calls = new Map<string, { calls: number; usec: number; failed: number }>();
+
+  recordCall(name: string, usec: number, failed: boolean): void {
+    let entry = this.calls.get(name);
+    if (entry === undefined) {
+      entry = { calls: 0, usec: 0, failed: 0 };
+      this.calls.set(name, entry);
+    }
+    entry.calls += 1;
+    entry.usec += usec;
+    if (failed) entry.failed += 1;
+  }
+}

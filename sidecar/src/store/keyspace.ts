@@ -1,0 +1,133 @@
+import { expiresAt } from '../crdt/ttl-register.js';
+import type { OpContext } from '../crdt/stamp.js';
+import { applyEffect } from './apply-effect.js';
+import type { Effect } from './effects.js';
+import { isRecordDead, newRecord, visibleState, type KeyRecord } from './key-record.js';
+import type { TypedState } from './typed-state.js';
+
+/**
+ * The keyspace: key (latin1 string) → record. No I/O and no clock: callers pass `now`.
+ *
+ * Keys keep a slot in an append-only order array so SCAN can resume from a cursor in
+ * O(count); holes left by deleted keys are compacted when they outnumber live keys
+ * (a compaction may make an in-flight SCAN return a key twice, never miss one that
+ * existed throughout — the same guarantee Redis gives after a rehash).
+ */
+export class Keyspace {
+  private readonly records = new Map<string, KeyRecord>();
+  private order: (string | undefined)[] = [];
+  private holes = 0;
+  /** Keys whose TTL register has a finite winner (the active expiry cycle samples these). */
+  readonly expiring = new Set<string>();
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  record(key: string): KeyRecord | undefined {
+    return this.records.get(key);
+  }
+
+  /** The visible typed state, hiding keys whose TTL passed (`now` > expiry, as Redis). */
+  lookup(key: string, now: number): TypedState | undefined {
+    const record = this.records.get(key);
+    if (record === undefined) return undefined;
+    if (record.ttl.length > 0 && isExpiredRecord(record, now)) return undefined;
+    return visibleState(record);
+  }
+
+  /** True when the key has a state but its TTL passed (it needs an expiry delete). */
+  isExpired(key: string, now: number): boolean {
+    const record = this.records.get(key);
+    return record !== undefined && record.ttl.length > 0 && isExpiredRecord(record, now) && visibleState(record) !== undefined;
+  }
+
+  /** Applies an effect with its op's context; creates and forgets records as needed. */
+  apply(key: string, effect: Effect, ctx: OpContext): void {
+    let record = this.records.get(key);
+    if (record === undefined) {
+      if (effect.type === 'key.del') return; // nothing observed, nothing to remove
+      record = newRecord(this.order.length);
+      this.order.push(key);
+      this.records.set(key, record);
+    }
+    applyEffect(record, effect, ctx);
+    if (expiresAt(record.ttl) === undefined) this.expiring.delete(key);
+    else this.expiring.add(key);
+    if (isRecordDead(record)) this.forget(key, record);
+  }
+
+  private forget(key: string, record: KeyRecord): void {
+    this.records.delete(key);
+    this.expiring.delete(key);
+    this.order[record.slot] = undefined;
+    this.holes += 1;
+    if (this.holes > 1024 && this.holes > this.records.size) this.compact();
+  }
+
+  private compact(): void {
+    const order: string[] = [];
+    for (const key of this.order) {
+      if (key === undefined) continue;
+      const record = this.records.get(key);
+      if (record === undefined) continue;
+      record.slot = order.length;
+      order.push(key);
+    }
+    this.order = order;
+    this.holes = 0;
+  }
+
+  /**
+   * Visits up to `count` slots from `cursor`; returns the next cursor (0 when done),
+   * like SCAN. The visitor sees every record key, visible or not.
+   */
+  scan(cursor: number, count: number, visit: (key: string) => void): number {
+    let index = cursor;
+    const end = Math.min(this.order.length, cursor + Math.max(1, count));
+    for (; index < end; index++) {
+      const key = this.order[index];
+      if (key !== undefined) visit(key);
+    }
+    return index >= this.order.length ? 0 : index;
+  }
+
+  /** A key picked from a random slot (`random` in [0,1) comes from the caller). */
+  randomKey(random: () => number): string | undefined {
+    if (this.records.size === 0) return undefined;
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const key = this.order[Math.floor(random() * this.order.length)];
+      if (key !== undefined) return key;
+    }
+    return this.records.keys().next().value;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.records.keys();
+  }
+
+  entries(): IterableIterator<[string, KeyRecord]> {
+    return this.records.entries();
+  }
+
+  /** Drops everything (used only when loading a snapshot into a fresh store). */
+  clear(): void {
+    this.records.clear();
+    this.order = [];
+    this.holes = 0;
+    this.expiring.clear();
+  }
+
+  /** Installs a record decoded from a snapshot or a full-state transfer. */
+  install(key: string, record: KeyRecord): void {
+    record.slot = this.order.length;
+    this.order.push(key);
+    this.records.set(key, record);
+    if (expiresAt(record.ttl) !== undefined) this.expiring.add(key);
+  }
+}
+
+function isExpiredRecord(record: KeyRecord, now: number): boolean {
+  const at = expiresAt(record.ttl);
+  return at !== undefined && now > at;
+}
