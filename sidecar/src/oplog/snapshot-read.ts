@@ -84,6 +84,8 @@ async function verify(fh: FileHandle, path: string, lsn: number, size: number): 
 async function* streamChunks(path: string, size: number): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
   try {
+    const now = (await fh.stat()).size;
+    if (now !== size) throw new SnapshotCorruptionError(path, Math.min(now, size), `file size changed from ${size} to ${now} bytes since it was verified`);
     yield* framesOf(fh, path, size);
   } finally {
     await fh.close();
