@@ -181,11 +181,20 @@ export class RequestDecoder {
     return cr;
   }
 
-  /** Finds `byte` in the unparsed input, resuming where the last search stopped. */
+  /**
+   * Finds `byte` in the unparsed input, resuming where the last search stopped.
+   * Redis searches with strchr, which stops at a NUL byte: a NUL before the line
+   * end stalls the request until the "too big" limit, and so does it here.
+   */
   private find(byte: number): number {
     const buf = this.buf;
     for (let i = this.pos + this.scanned; i < this.end; i++) {
-      if (buf[i] === byte) return i;
+      const c = buf[i];
+      if (c === byte) return i;
+      if (c === 0) {
+        this.scanned = i - this.pos;
+        return -1;
+      }
     }
     this.scanned = this.end - this.pos;
     return -1;
