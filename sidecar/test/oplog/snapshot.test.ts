@@ -52,7 +52,8 @@ describe('oplog/snapshot files', () => {
     const big = Buffer.alloc(3 * 1024 * 1024 + 7, 9);
     await writeSnapshot(dir, 1, [Buffer.from('a'), Buffer.alloc(0), big, Buffer.from('z')]);
     const s = await readLatestSnapshot(dir);
-    const got = await collect(s!.chunks());
+    assert.ok(s);
+    const got = await collect(s.chunks());
     assert.deepEqual(got.map((c) => c.length), [1, big.length, 1]);
     assert.deepEqual(got[1], big);
   });
@@ -60,8 +61,9 @@ describe('oplog/snapshot files', () => {
   it('writes an empty snapshot (no chunks) that reads back as empty', async () => {
     await writeSnapshot(dir, 0, []);
     const s = await readLatestSnapshot(dir);
-    assert.equal(s?.lsn, 0);
-    assert.deepEqual(await collect(s!.chunks()), []);
+    assert.ok(s);
+    assert.equal(s.lsn, 0);
+    assert.deepEqual(await collect(s.chunks()), []);
   });
 
   it('keeps the newest two snapshots and deletes older ones and leftover temp files', async () => {
@@ -122,7 +124,7 @@ describe('oplog/snapshot files', () => {
   it('removes its temp file when the chunk source throws, keeping earlier snapshots', async () => {
     await writeSnapshot(dir, 10, [chunkFor(10, 0)]);
     async function* failing(): AsyncGenerator<Buffer> {
-      yield chunkFor(20, 0);
+      yield await Promise.resolve(chunkFor(20, 0));
       throw new Error('store iteration failed');
     }
     await assert.rejects(writeSnapshot(dir, 20, failing()), /store iteration failed/);
