@@ -7,6 +7,11 @@ import { OutputBuffer, chunksLength, writeChunks, type Chunks } from '../resp/ou
 import { error, type Reply } from '../resp/reply.js';
 import type { ServerStats } from './stats.js';
 
+/** A batch is cut (and may be written) once this many reply bytes are encoded. */
+const BATCH_BYTES = 1024 * 1024;
+/** No command runs while this many reply bytes wait for the sink's release. */
+const QUEUE_BYTES = 4 * 1024 * 1024;
+
 /** What a connection needs from its server. */
 export interface ConnectionHost {
   readonly sink: CommandSink;
@@ -21,6 +26,7 @@ export interface ConnectionHost {
 /** A batch of replies, written once released by the sink (or at once for pushes). */
 interface Pending {
   readonly data: Chunks;
+  readonly bytes: number;
   released: boolean;
 }
 
@@ -47,6 +53,9 @@ export class Connection implements Client {
   private readonly decoder: RequestDecoder;
   private readonly out = new OutputBuffer();
   private readonly queue: Pending[] = [];
+  private queuedBytes = 0;
+  /** The last loop stopped because QUEUE_BYTES were waiting: resume on release. */
+  private stalled = false;
   private blocked = false;
   /** QUIT or a protocol error: no more commands; close once queued replies are out. */
   private closing = false;
@@ -125,12 +134,18 @@ export class Connection implements Client {
     this.process();
   }
 
-  /** Executes every complete command received so far, then releases the batch. */
+  /**
+   * Executes every complete command received so far and releases their replies as
+   * one batch (one write). Stops early when blocked, closing, or when output backs
+   * up: a batch is cut at BATCH_BYTES, and no command runs while the socket waits
+   * for `drain` or QUEUE_BYTES are waiting for release, so a pipeline of big
+   * replies to a slow reader never piles up in memory.
+   */
   private process(): void {
-    if (this.blocked || this.closing || this.closed || this.waitingDrain) return;
+    if (this.executing || this.blocked || this.closing || this.closed || this.waitingDrain) return;
     this.executing = true;
     const { sink, stats } = this.host;
-    while (!this.blocked && !this.closing) {
+    while (!this.blocked && !this.closing && !this.waitingDrain && this.queuedBytes < QUEUE_BYTES) {
       this.decoder.unauthenticated = !this.authenticated;
       const args = this.decoder.next();
       if (args === null) {
@@ -141,15 +156,20 @@ export class Connection implements Client {
       const reply = sink.execute(this, args);
       if (reply === BLOCKED) this.blocked = true;
       else encodeReply(this.out, reply, this.protocol);
+      if (this.out.size >= BATCH_BYTES) this.endBatch();
     }
+    this.endBatch();
     this.executing = false;
+    this.stalled = this.queuedBytes >= QUEUE_BYTES;
+    if (this.closing) this.writeReleased();
+  }
+
+  /** Queues what the loop encoded and asks the sink when it may be written. */
+  private endBatch(): void {
     const data = this.out.take();
-    if (data !== null) {
-      this.queue.push({ data, released: false });
-      sink.release(this.flushOne);
-    } else if (this.closing) {
-      this.writeReleased();
-    }
+    if (data === null) return;
+    this.enqueue(data, false);
+    this.host.sink.release(this.flushOne);
   }
 
   /** A protocol error is answered after the replies before it, then the link closes. */
@@ -169,8 +189,14 @@ export class Connection implements Client {
 
   private enqueueReleased(): void {
     const data = this.out.take();
-    if (data !== null) this.queue.push({ data, released: true });
+    if (data !== null) this.enqueue(data, true);
     this.writeReleased();
+  }
+
+  private enqueue(data: Chunks, released: boolean): void {
+    const bytes = chunksLength(data);
+    this.queuedBytes += bytes;
+    this.queue.push({ data, bytes, released });
   }
 
   /** Writes released batches in order; ends the connection when closing and done. */
@@ -178,8 +204,14 @@ export class Connection implements Client {
     while (this.queue.length > 0 && this.queue[0]?.released === true) {
       const p = this.queue.shift();
       if (p === undefined || this.closed) continue;
-      this.host.stats.bytesOut += chunksLength(p.data);
+      this.queuedBytes -= p.bytes;
+      this.host.stats.bytesOut += p.bytes;
       if (!writeChunks(this.socket, p.data)) this.waitForDrain();
+    }
+    if (this.stalled && !this.executing && this.queuedBytes < QUEUE_BYTES) {
+      // Not now: a flush may run inside another client's command.
+      this.stalled = false;
+      setImmediate(() => this.process());
     }
     if (this.closing && this.queue.length === 0 && !this.closed && !this.ended) {
       this.ended = true;
@@ -205,6 +237,7 @@ export class Connection implements Client {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
+    this.queuedBytes = 0;
     this.host.connectionClosed(this);
   }
 }

@@ -27,7 +27,7 @@ export class EchoSink implements CommandSink {
       case 'hello': client.protocol = words[1] === '3' ? 3 : 2; return OK;
       case 'auth': client.authenticated = true; return OK;
       case 'block': this.blocked.push(client); return BLOCKED;
-      case 'push': client.push(array([bulk('message'), bulk(words[1] ?? '')])); return OK;
+      case 'push': client.push({ kind: 'push', items: [bulk('message'), bulk(words[1] ?? '')] }); return OK;
       case 'big': return bulk(Buffer.alloc(Number(words[1]), 120));
       case 'argc': return integer(args.length);
       case 'args': return array(args.map((a) => bulk(a)));
