@@ -1,0 +1,43 @@
+// Gives every pending PersistentVolumeClaim a PersistentVolume backed by a
+// local directory (pre-bound through claimRef), which the persistentvolume
+// binder in kube-controller-manager then binds. The directory is keyed by
+// namespace and claim name (pod-volumes.ts), so a StatefulSet pod's data
+// survives the pod being deleted and recreated.
+import path from 'node:path';
+import type { CoreV1Api, V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
+import { log } from '../log.js';
+
+/** Creates PVs for claims that have none yet. */
+export async function provisionClaims(core: CoreV1Api, pvRoot: string): Promise<void> {
+  const claims = await core.listPersistentVolumeClaimForAllNamespaces();
+  for (const claim of claims.items) {
+    if (claim.spec?.volumeName || claim.status?.phase !== 'Pending' || claim.metadata?.deletionTimestamp) continue;
+    try {
+      await core.createPersistentVolume({ body: volumeFor(claim, pvRoot) });
+      log.info('Provisioned PersistentVolume', { namespace: claim.metadata?.namespace, claim: claim.metadata?.name });
+    } catch (e) {
+      if (!(e instanceof ApiException && e.code === 409)) throw e;
+    }
+  }
+}
+
+/** A hostPath PV sized and shaped like the claim, reserved for it. */
+export function volumeFor(claim: V1PersistentVolumeClaim, pvRoot: string): V1PersistentVolume {
+  const namespace = claim.metadata?.namespace ?? 'default';
+  const name = claim.metadata?.name ?? '';
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: `e2e-${claim.metadata?.uid ?? name}`, labels: { 'redis-crdt.io/e2e-provisioned': 'true' } },
+    spec: {
+      capacity: { storage: claim.spec?.resources?.requests?.['storage'] ?? '1Gi' },
+      accessModes: claim.spec?.accessModes ?? ['ReadWriteOnce'],
+      volumeMode: claim.spec?.volumeMode ?? 'Filesystem',
+      storageClassName: claim.spec?.storageClassName ?? '',
+      persistentVolumeReclaimPolicy: 'Retain',
+      hostPath: { path: path.join(pvRoot, namespace, name) },
+      claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name, uid: claim.metadata?.uid ?? '' },
+    },
+  };
+}
