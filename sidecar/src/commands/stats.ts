@@ -11,7 +11,11 @@ export class Stats {
   /** Calls per command name (INFO commandstats, metrics). */
   readonly calls = new Map<string, { calls: number; usec: number; failed: number }>();
 
+  /** Optional latency observer (the metrics histogram), in seconds. */
+  latencyObserver: ((seconds: number) => void) | undefined;
+
   recordCall(name: string, usec: number, failed: boolean): void {
+    this.latencyObserver?.(usec / 1e6);
     let entry = this.calls.get(name);
     if (entry === undefined) {
       entry = { calls: 0, usec: 0, failed: 0 };

@@ -55,8 +55,13 @@ export function dotOf(ctx: OpContext): Dot {
   return { replica: ctx.origin, seq: ctx.seq };
 }
 
-/** True when the operation with context `ctx` had observed the event `dot`. */
+/**
+ * True when the operation with context `ctx` had observed the event `dot`. An effect
+ * also observes the earlier effects of its own operation (same dot), so an op's effects
+ * apply in sequence: `MSET k a k b` leaves b, a delete after a write in one op removes it.
+ */
 export function observed(ctx: OpContext, dot: Dot): boolean {
+  if (dot.replica === ctx.origin) return dot.seq <= ctx.seq;
   return (ctx.deps.get(dot.replica) ?? 0) >= dot.seq;
 }
 

@@ -1,0 +1,59 @@
+import { encodeOperation } from '../codec/operation-codec.js';
+import type { OpLog } from '../oplog/index.js';
+import type { Operation } from '../store/effects.js';
+import type { OperationSink } from './engine.js';
+
+/**
+ * Appends every applied operation (local and relayed, so a restart never asks peers for
+ * them again) to the op log, and commits once per event-loop turn: the group commit.
+ * Under `appendfsync always`, replies wait for that commit (Redis's beforeSleep fsync).
+ */
+export class OpLogSink implements OperationSink {
+  private scheduled = false;
+  private pendingSinceCommit = 0;
+  private readonly waiting: (() => void)[] = [];
+  bytesAppended = 0;
+
+  constructor(
+    private readonly log: OpLog,
+    private readonly onFailure: (error: Error) => void,
+  ) {}
+
+  onOperation(op: Operation): void {
+    const bytes = encodeOperation(op);
+    this.log.append(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.bytesAppended += bytes.byteLength;
+    this.pendingSinceCommit += 1;
+    this.schedule();
+  }
+
+  /** Durability.release: flush at once unless `always` and this turn appended records. */
+  release(flush: () => void): void {
+    if (this.log.policy !== 'always' || this.pendingSinceCommit === 0) {
+      flush();
+      return;
+    }
+    this.waiting.push(flush);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.commit());
+  }
+
+  private commit(): void {
+    this.scheduled = false;
+    this.pendingSinceCommit = 0;
+    const flushes = this.waiting.splice(0);
+    this.log.commit((error) => {
+      if (error !== null) {
+        // Like Redis with appendfsync always: a failed write/fsync must not be acknowledged.
+        this.onFailure(error);
+        return;
+      }
+      for (const flush of flushes) flush();
+    });
+  }
+}
