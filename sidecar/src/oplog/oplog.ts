@@ -8,6 +8,7 @@
  *                          `always`: done after fdatasync; everysec/no: done after the write.
  * Only one write is in flight; commits arriving meanwhile queue up and are merged into the
  * next write, and under `always` one fdatasync then covers all of them (group commit).
+ * Segments are also synced when sealed (every policy), and everything on close.
  */
 import { open as openCb, unlink } from 'node:fs';
 import { join } from 'node:path';
@@ -89,7 +90,7 @@ export class OpLog {
     }
     const active = segments[segments.length - 1]!;
     const fd = await new Promise<number>((res, rej) => openCb(active.path, 'r+', (e, fd) => (e ? rej(e) : res(fd))));
-    const writer = new SegmentWriter(opts.dir, segments, fd, opts.segmentSize ?? DEFAULT_SEGMENT_SIZE, policy !== 'no', opts.onFsync ?? (() => undefined));
+    const writer = new SegmentWriter(opts.dir, segments, fd, opts.segmentSize ?? DEFAULT_SEGMENT_SIZE, opts.onFsync ?? (() => undefined));
     const log = new OpLog(opts.dir, writer, policy, logger);
     logger.info('Opened op log', { dir: opts.dir, fsync: policy, segments: segments.length, firstLsn: log.firstLsn, lastLsn: log.lastLsn });
     return log;
@@ -97,7 +98,7 @@ export class OpLog {
 
   /** Buffers a record (not empty, ≤ MAX_RECORD_SIZE) and returns its LSN. No I/O until commit. */
   append(record: Buffer): number {
-    if (this.failed) throw this.failed;
+    if (this.failed) throw this.failed; // after an I/O failure or close: accepting writes would lose them
     if (record.length === 0 || record.length > MAX_RECORD_SIZE) {
       throw new RangeError(`Op log record must be 1..${MAX_RECORD_SIZE} bytes, got ${record.length}`);
     }
@@ -124,7 +125,7 @@ export class OpLog {
   }
 
   private flush(): void {
-    if (this.writing || this.dones.length === 0) return;
+    if (this.writing || this.failed || this.dones.length === 0) return;
     this.writing = true;
     const batches = this.queued;
     const dones = this.dones;

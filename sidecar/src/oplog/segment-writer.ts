@@ -29,8 +29,6 @@ export class SegmentWriter {
     readonly segments: SegmentInfo[],
     private fd: number,
     private readonly segmentSize: number,
-    /** False under `appendfsync no`: never fsync, not even on rotation. */
-    private readonly syncOnRotate: boolean,
     private readonly onFsync: (ms: number) => void,
   ) {
     const last = segments[segments.length - 1]!;
@@ -97,15 +95,17 @@ export class SegmentWriter {
     return this.syncing;
   }
 
-  /** Seals the active segment (synced unless policy `no`) and opens a new one after it. */
+  /**
+   * Seals the active segment and opens a new one after it. The seal is synced under every
+   * policy, `no` included: one fsync per segment (64 MiB) is cheap, and without it a power
+   * loss could keep the new segment but lose the old one's tail, a gap that recovery must
+   * refuse as mid-log corruption.
+   */
   private rotate(cb: Callback): void {
-    const afterSync: Callback = (err) => {
+    this.sync((err) => {
       if (err) return cb(err);
       close(this.fd, (e) => (e ? cb(e) : this.createNext(cb)));
-    };
-    if (this.syncOnRotate) this.sync(afterSync);
-    else if (this.syncing) this.afterSync.push(() => afterSync(null));
-    else afterSync(null);
+    });
   }
 
   private createNext(cb: Callback): void {
@@ -117,7 +117,7 @@ export class SegmentWriter {
       this.segments.push({ path, firstLsn, records: 0, size: SEGMENT_HEADER_SIZE });
       this.bytes += SEGMENT_HEADER_SIZE;
       write(fd, encodeSegmentHeader(firstLsn), 0, SEGMENT_HEADER_SIZE, 0, (e) => {
-        if (e || !this.syncOnRotate) return cb(e);
+        if (e) return cb(e);
         // The new file's directory entry must be durable before records in it count as durable.
         fdatasync(fd, (e2) => (e2 ? cb(e2) : fsyncDirCb(this.dir, cb)));
       });
