@@ -96,7 +96,10 @@ export class OpLog {
     return log;
   }
 
-  /** Buffers a record (not empty, ≤ MAX_RECORD_SIZE) and returns its LSN. No I/O until commit. */
+  /**
+   * Buffers a record (1..MAX_RECORD_SIZE bytes) and returns its LSN. No I/O until commit.
+   * The buffer is kept by reference, not copied: do not modify it until the commit's done.
+   */
   append(record: Buffer): number {
     if (this.failed) throw this.failed; // after an I/O failure or close: accepting writes would lose them
     if (record.length === 0 || record.length > MAX_RECORD_SIZE) {

@@ -102,24 +102,30 @@ export class SegmentWriter {
    * refuse as mid-log corruption.
    */
   private rotate(cb: Callback): void {
-    this.sync((err) => {
-      if (err) return cb(err);
-      close(this.fd, (e) => (e ? cb(e) : this.createNext(cb)));
-    });
+    this.sync((err) => (err ? cb(err) : this.createNext(cb)));
   }
 
+  /** Opens the next segment and only then switches to it, so on failure the old fd stays valid and closable. */
   private createNext(cb: Callback): void {
     const firstLsn = this.writtenLsn + 1;
     const path = join(this.dir, segmentFileName(firstLsn));
     open(path, 'wx+', (err, fd) => {
       if (err) return cb(err);
-      this.fd = fd;
-      this.segments.push({ path, firstLsn, records: 0, size: SEGMENT_HEADER_SIZE });
-      this.bytes += SEGMENT_HEADER_SIZE;
+      const abandon = (e: Error): void => close(fd, () => cb(e));
       write(fd, encodeSegmentHeader(firstLsn), 0, SEGMENT_HEADER_SIZE, 0, (e) => {
-        if (e) return cb(e);
+        if (e) return abandon(e);
         // The new file's directory entry must be durable before records in it count as durable.
-        fdatasync(fd, (e2) => (e2 ? cb(e2) : fsyncDirCb(this.dir, cb)));
+        fdatasync(fd, (e2) => {
+          if (e2) return abandon(e2);
+          fsyncDirCb(this.dir, (e3) => {
+            if (e3) return abandon(e3);
+            const old = this.fd;
+            this.fd = fd;
+            this.segments.push({ path, firstLsn, records: 0, size: SEGMENT_HEADER_SIZE });
+            this.bytes += SEGMENT_HEADER_SIZE;
+            close(old, cb);
+          });
+        });
       });
     });
   }

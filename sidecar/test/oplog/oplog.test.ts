@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { OpLog } from '../../src/oplog/oplog.js';
 import { commit, recordFor, removeDir, replayAll, tempDir } from './helpers.js';
 
@@ -110,6 +111,30 @@ describe('oplog/OpLog basics', () => {
     assert.deepEqual(got.map(([, r]) => r.length), sizes);
     got.forEach(([lsn, r]) => assert.deepEqual(r, recordFor(lsn, sizes[lsn - 1])));
     await again.close();
+  });
+
+  it('writes thousands of large records in one commit (more iovecs than IOV_MAX)', async () => {
+    const log = await OpLog.open({ dir, fsync: 'no' });
+    for (let i = 1; i <= 2000; i++) log.append(recordFor(i, 5000));
+    await commit(log);
+    await log.close();
+    const again = await OpLog.open({ dir, fsync: 'no' });
+    const got = await replayAll(again);
+    assert.equal(got.length, 2000);
+    got.forEach(([lsn, r]) => assert.ok(r.equals(recordFor(lsn, 5000)), `record ${lsn}`));
+    await again.close();
+  });
+
+  it('fails the commit and refuses further writes when the disk refuses a write', async () => {
+    const log = await OpLog.open({ dir, fsync: 'no', segmentSize: 24 + 2 * 28 });
+    // Squat on the next segment's name so rotation's exclusive create fails, as a full or broken disk would.
+    await writeFile(join(dir, '00000000000000000003.seg'), 'squatter');
+    for (let i = 1; i <= 3; i++) log.append(recordFor(i));
+    await assert.rejects(commit(log), /EEXIST/);
+    assert.throws(() => log.append(recordFor(4)), /EEXIST/);
+    await assert.rejects(commit(log), /EEXIST/);
+    assert.equal(log.stats().lastWrittenLsn, 2);
+    await log.close();
   });
 
   it('reports bytes, segments and records in stats', async () => {
