@@ -1,6 +1,6 @@
 /** Small file-system helpers shared by the op log and snapshots. */
 import { open } from 'node:fs/promises';
-import { fsync, openSync, closeSync, constants } from 'node:fs';
+import { close, fsync, open as openCb } from 'node:fs';
 
 /**
  * fsync a directory so a create, rename or unlink in it survives power loss (POSIX makes
@@ -15,17 +15,10 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Callback form of fsyncDir for the commit path, which avoids promises. */
+/** Callback form of fsyncDir for the commit path (segment rotation), which avoids promises. */
 export function fsyncDirCb(dir: string, cb: (err: Error | null) => void): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, constants.O_RDONLY);
-  } catch (e) {
-    cb(e as Error);
-    return;
-  }
-  fsync(fd, (err) => {
-    closeSync(fd);
-    cb(err);
+  openCb(dir, 'r', (err, fd) => {
+    if (err) return cb(err);
+    fsync(fd, (e) => close(fd, (e2) => cb(e ?? e2)));
   });
 }
