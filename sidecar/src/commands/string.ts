@@ -13,6 +13,7 @@ import type { ExecContext } from './exec-context.js';
 import { parseExpire } from './expire-args.js';
 import { writeString, deleteKey } from './key-writes.js';
 import { asString, lookupWrite, readStringValue, WRONG_TYPE } from './lookup.js';
+import { stateOfKind } from '../store/key-record.js';
 import { command, KEY_VALUE_PAIRS, ALL_KEYS, ONE_KEY, type CommandSpec } from './spec.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -129,27 +130,35 @@ function getdel(ctx: ExecContext, args: readonly Buffer[]): Reply {
   return bulkOrNull(value);
 }
 
-/** GETEX's options (t_string.c getexCommand). */
+/**
+ * GETEX (t_string.c getexCommand): options are checked for syntax first, then the key
+ * is looked up (missing → nil, wrong type → WRONGTYPE), and only then is the expire
+ * value validated.
+ */
 function getex(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const key = keyOf(args[1]);
-  let expireAt: number | 'persist' | undefined;
+  let option: { kind: 'persist' } | { kind: 'expire'; name: string; arg: Buffer | undefined } | undefined;
   for (let i = 2; i < args.length; i++) {
-    const option = lower(args[i]);
-    if (option === 'persist' && expireAt === undefined) expireAt = 'persist';
-    else if ((option === 'ex' || option === 'px' || option === 'exat' || option === 'pxat') && expireAt === undefined && i + 1 < args.length) {
-      const at = parseExpire(args[++i], option.startsWith('e') ? 'seconds' : 'milliseconds', option.endsWith('at'), ctx.now, 'getex');
-      if (typeof at !== 'number') return at;
-      expireAt = at;
+    const name = lower(args[i]);
+    if (name === 'persist' && option === undefined) option = { kind: 'persist' };
+    else if ((name === 'ex' || name === 'px' || name === 'exat' || name === 'pxat') && option === undefined && i + 1 < args.length) {
+      option = { kind: 'expire', name, arg: args[++i] };
     } else return ERR_SYNTAX;
   }
-  const state = asString(expireAt === undefined ? lookupReadForGetex(ctx, key) : lookupWrite(ctx, key));
+  const state = asString(option === undefined ? lookupReadForGetex(ctx, key) : lookupWrite(ctx, key));
   if (state === WRONG_TYPE) return ERR_WRONGTYPE;
   if (state === undefined) return NULL;
+  let expireAt: number | undefined;
+  if (option?.kind === 'expire') {
+    const at = parseExpire(option.arg, option.name.startsWith('e') ? 'seconds' : 'milliseconds', option.name.endsWith('at'), ctx.now, 'getex');
+    if (typeof at !== 'number') return at;
+    expireAt = at;
+  }
   const value = stringValue(state);
-  if (expireAt === 'persist') {
+  if (option?.kind === 'persist') {
     const record = ctx.server.keyspace.record(key);
     if (record !== undefined && record.ttl.some((entry) => entry.at !== PERSIST_AT)) ctx.server.engine.emit(key, { type: 'key.expire', at: PERSIST_AT });
-  } else if (typeof expireAt === 'number') {
+  } else if (expireAt !== undefined) {
     if (expireAt <= ctx.now) deleteKey(ctx, key);
     else ctx.server.engine.emit(key, { type: 'key.expire', at: expireAt });
   }
@@ -268,7 +277,11 @@ function incrbyfloat(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const sum = ldAdd(current, delta);
   if (!ldIsFinite(sum)) return ERR_NAN_OR_INFINITY;
   const result = Buffer.from(ldFormat(sum), 'latin1');
-  const observed = addContribution(observedTotals(state), ctx.server.engine.replicaId, 0n, delta);
+  // The totals this replica has seen, even when the key is currently deleted (its
+  // contribution history lives on in the hidden register).
+  const record = ctx.server.keyspace.record(key);
+  const seen = observedTotals(record === undefined ? undefined : stateOfKind(record, 'string'));
+  const observed = addContribution(seen, ctx.server.engine.replicaId, 0n, delta);
   ctx.server.engine.emit(key, { type: 'str.incrfloat', delta: deltaText, result, observed });
   return bulk(result);
 }
