@@ -1,0 +1,72 @@
+import { array, error, integer, simple, bulk, type Reply } from '../resp/reply.js';
+import { visibleState } from '../store/key-record.js';
+import type { ExecContext, ServerContext } from './exec-context.js';
+import { command, NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './spec.js';
+
+/**
+ * Server commands that are neither connection state nor configuration: DBSIZE, TIME,
+ * plus the helpers the other command groups share (HELP replies, container specs).
+ */
+
+/**
+ * Redis's addReplyHelp (networking.c): a first line naming the container, the
+ * subcommand lines, then HELP, all as status replies.
+ */
+export function helpReply(container: string, lines: readonly string[]): Reply {
+  const items = [
+    simple(`${container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`),
+    ...lines.map((line) => simple(line)),
+    simple('HELP'),
+    simple('    Prints this help.'),
+  ];
+  return array(items);
+}
+
+/** Never runs: the dispatcher always resolves a container to one of its subcommands. */
+const containerHandler: Handler = () => error('ERR container command called without a subcommand');
+
+/**
+ * A container command (CLIENT, CONFIG, PUBSUB...): Redis 7.0 gives containers no flags of
+ * their own and lists subcommands by `container|sub` name (commands.def).
+ */
+export function containerCommand(
+  name: string, group: string, summary: string, since: string, subcommands: readonly CommandSpec[],
+  handler: Handler = containerHandler, flags: readonly CommandFlag[] = [],
+): CommandSpec {
+  const map = new Map<string, CommandSpec>();
+  for (const sub of subcommands) map.set(sub.name.slice(name.length + 1), sub);
+  return { ...command(name, name === 'command' ? -1 : -2, flags, NO_KEYS, group, summary, handler, since), subcommands: map };
+}
+
+/**
+ * Counts visible keys. Records that only keep CRDT history (a deleted counter's totals)
+ * are not keys; keys whose TTL passed but are not yet deleted count, as in Redis.
+ */
+export function countKeys(server: ServerContext): { keys: number; expires: number } {
+  let keys = 0;
+  let expires = 0;
+  for (const [key, record] of server.keyspace.entries()) {
+    if (visibleState(record) === undefined) continue;
+    keys += 1;
+    if (server.keyspace.expiring.has(key)) expires += 1;
+  }
+  return { keys, expires };
+}
+
+function dbsize(ctx: ExecContext): Reply {
+  return integer(countKeys(ctx.server).keys);
+}
+
+/**
+ * TIME: seconds and microseconds as two bulk strings (server.c timeCommand). Built from
+ * the command's cached clock read (ms), so the microseconds are whole milliseconds.
+ */
+function time(ctx: ExecContext): Reply {
+  const ms = Math.floor(ctx.now);
+  return array([bulk(Math.floor(ms / 1000).toString()), bulk(((ms % 1000) * 1000).toString())]);
+}
+
+export const serverCommands: CommandSpec[] = [
+  command('dbsize', 1, ['readonly', 'fast'], NO_KEYS, 'server', 'Returns the number of keys in the database', dbsize),
+  command('time', 1, ['loading', 'stale', 'fast'], NO_KEYS, 'server', 'Returns the server time', time, '2.6.0'),
+];

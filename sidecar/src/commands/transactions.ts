@@ -1,0 +1,60 @@
+import { OK, type Reply } from '../resp/reply.js';
+import { keyOf } from './args.js';
+import { ERR_DISCARD_WITHOUT_MULTI, ERR_EXEC_WITHOUT_MULTI, ERR_MULTI_NESTED, ERR_WATCH_IN_MULTI } from './errors.js';
+import type { ExecContext } from './exec-context.js';
+import { sessionOf } from './session.js';
+import { ALL_KEYS, command, NO_KEYS, type CommandFlag, type CommandSpec } from './spec.js';
+
+/**
+ * MULTI/EXEC/DISCARD/WATCH/UNWATCH (Redis 7.0 multi.c). Queueing and EXECABORT for
+ * commands that failed to queue are the dispatcher's; EXEC runs the queue through
+ * `execQueued`, which publishes its writes as one atomic replication group.
+ */
+
+/** A nested MULTI is refused but, as in Redis, does not abort the open transaction. */
+function multi(ctx: ExecContext): Reply {
+  const session = sessionOf(ctx.client);
+  if (session.multi !== undefined) return ERR_MULTI_NESTED;
+  session.multi = [];
+  session.multiFailed = false;
+  return OK;
+}
+
+function exec(ctx: ExecContext): Reply {
+  const session = sessionOf(ctx.client);
+  if (session.multi === undefined) return ERR_EXEC_WITHOUT_MULTI;
+  return ctx.server.execQueued(ctx.client, session);
+}
+
+/** DISCARD: drops the queue and, like discardTransaction, every WATCH. */
+function discard(ctx: ExecContext): Reply {
+  const session = sessionOf(ctx.client);
+  if (session.multi === undefined) return ERR_DISCARD_WITHOUT_MULTI;
+  session.multi = undefined;
+  session.multiFailed = false;
+  ctx.server.watches.unwatchAll(ctx.client, session);
+  return OK;
+}
+
+/** WATCH is never queued (the dispatcher runs it at once), so it refuses itself inside MULTI. */
+function watch(ctx: ExecContext, args: readonly Buffer[]): Reply {
+  const session = sessionOf(ctx.client);
+  if (session.multi !== undefined) return ERR_WATCH_IN_MULTI;
+  for (let i = 1; i < args.length; i++) ctx.server.watches.watch(ctx.client, session, keyOf(args[i]));
+  return OK;
+}
+
+function unwatch(ctx: ExecContext): Reply {
+  ctx.server.watches.unwatchAll(ctx.client, sessionOf(ctx.client));
+  return OK;
+}
+
+const TX: readonly CommandFlag[] = ['noscript', 'loading', 'stale', 'fast', 'allow_busy'];
+
+export const transactionCommands: CommandSpec[] = [
+  command('multi', 1, TX, NO_KEYS, 'transactions', 'Starts a transaction', multi, '1.2.0'),
+  command('exec', 1, ['noscript', 'loading', 'stale'], NO_KEYS, 'transactions', 'Executes all commands in a transaction', exec, '1.2.0'),
+  command('discard', 1, TX, NO_KEYS, 'transactions', 'Discards a transaction', discard, '2.0.0'),
+  command('watch', -2, TX, ALL_KEYS, 'transactions', 'Monitors changes to keys to determine the execution of a transaction', watch, '2.2.0'),
+  command('unwatch', 1, TX, NO_KEYS, 'transactions', 'Forgets about watched keys of a transaction', unwatch, '2.2.0'),
+];
