@@ -135,10 +135,23 @@ export class OpLog {
     this.queued = [];
     this.dones = [];
     const records = batches.length === 1 ? batches[0]! : batches.flat();
+    if (this.policy !== 'always' && this.writeSync(records, dones)) return;
     this.writer.writeRecords(records, 0, (err) => {
       if (err || !this.needsSync()) return this.finish(err, dones);
       this.writer.sync((e) => this.finish(e, dones));
     });
+  }
+
+  /** everysec/no fast path; dones still run asynchronously (next tick) so commit never calls back re-entrantly. */
+  private writeSync(records: Buffer[], dones: CommitCallback[]): boolean {
+    let err: Error | null = null;
+    try {
+      if (!this.writer.tryWriteSync(records)) return false;
+    } catch (e) {
+      err = e instanceof Error ? e : new Error(String(e));
+    }
+    process.nextTick(() => this.finish(err, dones));
+    return true;
   }
 
   private finish(err: Error | null, dones: CommitCallback[]): void {

@@ -5,7 +5,7 @@
  * The caller (OpLog) guarantees one writeRecords at a time; sync may overlap a write
  * (everysec's timer), which the OS allows on one fd.
  */
-import { close, fdatasync, open, write, writev } from 'node:fs';
+import { close, fdatasync, open, write, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fsyncDirCb } from './fs-util.js';
@@ -40,6 +40,26 @@ export class SegmentWriter {
 
   get active(): SegmentInfo {
     return this.segments[this.segments.length - 1]!;
+  }
+
+  /**
+   * Fast path for everysec/no, as Redis writes its AOF buffer in beforeSleep: one
+   * synchronous writev into the page cache (microseconds) instead of a thread-pool round
+   * trip that would hold every reply of the turn. Returns false, having written nothing,
+   * when the batch needs a rotation; the caller then takes the async path. Throws on I/O errors.
+   */
+  tryWriteSync(records: readonly Buffer[]): boolean {
+    const seg = this.active;
+    let bytes = 0;
+    for (const r of records) bytes += frameSize(r);
+    if (seg.size + bytes > this.segmentSize) return false;
+    const written = writevSync(this.fd, encodeFrames(records, 0, records.length), seg.size);
+    if (written !== bytes) throw new Error(`Short write to ${seg.path}: ${written} of ${bytes} bytes (disk full?)`);
+    seg.size += bytes;
+    seg.records += records.length;
+    this.bytes += bytes;
+    this.writtenLsn += records.length;
+    return true;
   }
 
   /** Appends records[from..] (LSNs writtenLsn+1, …) in as few writev calls as segments allow. */
