@@ -12,8 +12,7 @@ import { command, NO_KEYS, type CommandFlag, type CommandSpec } from './spec.js'
  *
  * What is derived rather than stored: ACL categories (from flags and group, as Redis's
  * setImplicitACLCategories does, plus the few explicit ones below), key specs (one range
- * spec from the legacy first/last/step triple), and no command tips (only cluster
- * clients read them).
+ * spec from the legacy first/last/step triple). Command tips are data below.
  */
 
 type Table = ReadonlyMap<string, CommandSpec>;
@@ -37,6 +36,26 @@ const EXPLICIT_CATEGORIES: ReadonlyMap<string, readonly string[]> = new Map([
   ['dbsize', ['keyspace']], ['flushdb', ['keyspace', 'dangerous']], ['flushall', ['keyspace', 'dangerous']],
   ['info', ['dangerous']], ['keys', ['dangerous']], ['sort', ['dangerous']], ['sort_ro', ['dangerous']],
   ['swapdb', ['keyspace', 'dangerous']], ['command', ['connection']],
+]);
+
+const ALL_SHARDS = 'request_policy:all_shards';
+const MULTI_SHARD = 'request_policy:multi_shard';
+const NONDETERMINISTIC = 'nondeterministic_output';
+const UNORDERED = 'nondeterministic_output_order';
+
+/** Command tips (commands/*.json "command_tips"), for cluster-aware clients. */
+const TIPS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['ping', [ALL_SHARDS, 'response_policy:all_succeeded']], ['flushdb', [ALL_SHARDS, 'response_policy:all_succeeded']],
+  ['flushall', [ALL_SHARDS, 'response_policy:all_succeeded']], ['dbsize', [ALL_SHARDS, 'response_policy:agg_sum']],
+  ['time', [NONDETERMINISTIC]], ['info', [NONDETERMINISTIC, ALL_SHARDS, 'response_policy:special']],
+  ['client|list', [NONDETERMINISTIC]], ['client|info', [NONDETERMINISTIC]],
+  ['config|set', ['request_policy:all_nodes', 'response_policy:all_succeeded']],
+  ['command', [UNORDERED]], ['command|info', [UNORDERED]], ['command|docs', [UNORDERED]], ['command|list', [UNORDERED]],
+  ['mget', [MULTI_SHARD]], ['mset', [MULTI_SHARD, 'response_policy:all_succeeded']], ['msetnx', [MULTI_SHARD, 'response_policy:agg_min']],
+  ['del', [MULTI_SHARD, 'response_policy:agg_sum']], ['unlink', [MULTI_SHARD, 'response_policy:agg_sum']],
+  ['exists', [MULTI_SHARD, 'response_policy:agg_sum']], ['touch', [MULTI_SHARD, 'response_policy:agg_sum']],
+  ['ttl', [NONDETERMINISTIC]], ['pttl', [NONDETERMINISTIC]], ['keys', [ALL_SHARDS, UNORDERED]],
+  ['scan', [NONDETERMINISTIC, 'request_policy:special']], ['randomkey', [ALL_SHARDS, NONDETERMINISTIC]],
 ]);
 
 /** The ACL categories of a command, without the leading `@`. */
@@ -84,7 +103,7 @@ export function commandInfo(spec: CommandSpec): Reply {
     bulk(spec.name), integer(spec.arity), simpleSet(spec.flags),
     integer(spec.keys.first), integer(spec.keys.last), integer(spec.keys.step),
     simpleSet(aclCategories(spec).map((category) => `@${category}`)),
-    { kind: 'set', items: [] }, keySpecs(spec),
+    { kind: 'set', items: (TIPS.get(spec.name) ?? []).map((tip) => bulk(tip)) }, keySpecs(spec),
     array([...(spec.subcommands?.values() ?? [])].map(commandInfo)),
   ]);
 }

@@ -15,6 +15,8 @@ import { command, NO_KEYS, type CommandSpec } from './spec.js';
 
 const ERR_HELLO_NOAUTH = error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
 const ERR_NOPROTO = error('NOPROTO unsupported protocol version');
+/** getIntFromObjectOrReply's range error (object.c getRangeLongFromObjectOrReply). */
+const ERR_INT_RANGE = error('ERR value is out of range, value must between -2147483648 and 2147483647');
 const ERR_PROTO_NOT_INT = error('ERR Protocol version is not an integer or out of range');
 
 /** PING: in a RESP2 subscribed context the reply is the array `pong <msg|"">` (pingCommand). */
@@ -125,7 +127,8 @@ function hello(ctx: ExecContext, args: readonly Buffer[]): Reply {
  */
 function select(_ctx: ExecContext, args: readonly Buffer[]): Reply {
   const index = argInt(args[1]);
-  if (index === undefined || index > 2147483647n || index < -2147483648n) return ERR_NOT_INTEGER;
+  if (index === undefined) return ERR_NOT_INTEGER;
+  if (index > 2147483647n || index < -2147483648n) return ERR_INT_RANGE;
   if (index === 0n) return OK;
   return index < 0n ? ERR_DB_INDEX : ERR_SELECT_UNSUPPORTED;
 }

@@ -19,9 +19,9 @@ describe('COMMAND', () => {
   it('INFO matches Redis for connection, server and transaction commands', () => {
     const h = createHarness();
     assert.deepEqual(plain(h.run(['command', 'info', 'ping', 'auth', 'flushall', 'watch', 'publish', 'NOSUCH'])), [
-      ['ping', -1, ['fast'], 0, 0, 0, ['@fast', '@connection'], [], [], []],
+      ['ping', -1, ['fast'], 0, 0, 0, ['@fast', '@connection'], ['request_policy:all_shards', 'response_policy:all_succeeded'], [], []],
       ['auth', -2, ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], 0, 0, 0, ['@fast', '@connection'], [], [], []],
-      ['flushall', -1, ['write'], 0, 0, 0, ['@keyspace', '@write', '@slow', '@dangerous'], [], [], []],
+      ['flushall', -1, ['write'], 0, 0, 0, ['@keyspace', '@write', '@slow', '@dangerous'], ['request_policy:all_shards', 'response_policy:all_succeeded'], [], []],
       ['watch', -2, ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], 1, -1, 1, ['@fast', '@transaction'], [],
         [{ flags: ['RO'], begin_search: { type: 'index', spec: { index: 1 } }, find_keys: { type: 'range', spec: { lastkey: -1, keystep: 1, limit: 0 } } }], []],
       ['publish', 3, ['pubsub', 'loading', 'stale', 'fast'], 0, 0, 0, ['@pubsub', '@fast'], [], [], []],

@@ -119,7 +119,8 @@ describe('connection commands', () => {
       assert.deepEqual(plain(h.run(['select', '1'])), { error: 'ERR SELECT is not allowed in active-active mode: only database 0 exists' });
       assert.deepEqual(plain(h.run(['select', '-1'])), { error: 'ERR DB index is out of range' });
       assert.deepEqual(plain(h.run(['select', 'abc'])), { error: 'ERR value is not an integer or out of range' });
-      assert.deepEqual(plain(h.run(['select', '99999999999'])), { error: 'ERR value is not an integer or out of range' });
+      assert.deepEqual(plain(h.run(['select', '99999999999'])), { error: 'ERR value is out of range, value must between -2147483648 and 2147483647' });
+      assert.deepEqual(plain(h.run(['select', '99999999999999999999'])), { error: 'ERR value is not an integer or out of range' });
     });
   });
 
