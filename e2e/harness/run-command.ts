@@ -21,11 +21,11 @@ export function runCommand(argv: readonly string[], options: RunOptions = {}): P
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error('runCommand needs a command'));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
@@ -39,7 +39,11 @@ export function runCommand(argv: readonly string[], options: RunOptions = {}): P
         stderr: Buffer.concat(err).toString('utf8'),
       });
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // A command that exits without reading its input must not crash us with EPIPE.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }
 

@@ -51,7 +51,8 @@ function setupScript(spec: LaunchSpec): string {
     lines.push(`mount --bind ${quote(m.source)} ${quote(m.target)}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${quote(m.target)}`);
   }
-  lines.push(`cd ${quote(spec.cwd)}`, 'exec "$@"');
+  // Runtimes create a missing workingDir; so do we (inside the mount namespace, after the mounts).
+  lines.push(`mkdir -p ${quote(spec.cwd)}`, `cd ${quote(spec.cwd)}`, 'exec "$@"');
   return lines.join('\n');
 }
 

@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { V1Container, V1Volume } from '@kubernetes/client-node';
-import { repoRoot } from '../paths.js';
 import { containerArgv } from './command-line.js';
 import { ConfigError, resolveEnv, serviceEnv, type ApiserverEndpoint } from './container-env.js';
 import type { BindMount } from './container-launch.js';
@@ -23,6 +22,8 @@ export interface PrepareInput {
   readonly objects: ObjectSource;
   readonly apiserver: ApiserverEndpoint;
   readonly logDir: string;
+  /** The pod's scratch directory, the working directory when neither manifest nor image sets one. */
+  readonly scratchDir: string;
 }
 
 /** Resolves the container's launch spec, or says why it cannot start. */
@@ -46,6 +47,7 @@ export async function prepareContainer(input: PrepareInput): Promise<Prepared> {
     return { ok: false, failure: { reason: 'CreateContainerConfigError', message: e.message, fatal: false } };
   }
   fs.mkdirSync(input.logDir, { recursive: true });
+  fs.mkdirSync(input.scratchDir, { recursive: true });
   return {
     ok: true,
     launch: {
@@ -55,7 +57,7 @@ export async function prepareContainer(input: PrepareInput): Promise<Prepared> {
       mounts,
       argv: containerArgv(container, program, env),
       env,
-      cwd: container.workingDir ?? repoRoot,
+      cwd: container.workingDir ?? program.workingDir ?? input.scratchDir,
       logFile: path.join(input.logDir, `${container.name}.log`),
     },
   };

@@ -127,6 +127,8 @@ export class ContainerRunner {
     }
     const startedAt = new Date();
     this.process = proc;
+    // stop() may have run while the process was being launched.
+    if (this.stopping) void proc.stop(0);
     this.env = launch.env;
     this.setState({ kind: 'running', startedAt });
     this.startProbes();

@@ -15,6 +15,8 @@ export interface ImageProgram {
    * command unless they start with a flag (or a .conf file, for redis).
    */
   readonly argsMode: 'append' | 'prepend-if-flag';
+  /** The image's WORKDIR; undefined means a scratch directory of the pod's own (so redis's dump.rdb lands there, not in the repo). */
+  readonly workingDir?: string;
 }
 
 export const SIDECAR_MAIN = path.join(repoRoot, 'dist', 'sidecar', 'src', 'main.js');
@@ -31,12 +33,12 @@ const RULES: readonly ImageRule[] = [
   {
     describe: '*redis-crdt-sidecar* → node dist/sidecar/src/main.js',
     matches: (name) => name.includes('redis-crdt-sidecar'),
-    program: { entrypoint: ['node', SIDECAR_MAIN], defaultArgs: [], argsMode: 'append' },
+    program: { entrypoint: ['node', SIDECAR_MAIN], defaultArgs: [], argsMode: 'append', workingDir: repoRoot },
   },
   {
     describe: '*redis-crdt-operator* → node dist/operator/src/main.js',
     matches: (name) => name.includes('redis-crdt-operator'),
-    program: { entrypoint: ['node', OPERATOR_MAIN], defaultArgs: [], argsMode: 'append' },
+    program: { entrypoint: ['node', OPERATOR_MAIN], defaultArgs: [], argsMode: 'append', workingDir: repoRoot },
   },
   {
     describe: 'redis, */redis → redis-server',

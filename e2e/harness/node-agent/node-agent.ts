@@ -136,10 +136,13 @@ export class NodeAgent {
       seen.add(uid);
       let runner = this.runners.get(uid);
       if (!runner) {
-        if (pod.metadata?.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+        // Marked for deletion before we ran it: nothing to stop, only the object to remove.
+        if (pod.metadata?.deletionTimestamp) {
           await this.finalize(pod);
           continue;
         }
+        // Finished before this agent knew it (a restarted agent): leave it be.
+        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
         runner = new PodRunner(pod, this.ctx);
         this.runners.set(uid, runner);
         log.info('Starting pod', { pod: runner.key });

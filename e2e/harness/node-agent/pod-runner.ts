@@ -33,6 +33,9 @@ export class PodRunner {
   private initFailed = false;
   private setupError = '';
   private terminating: Promise<void> | undefined;
+  /** Set synchronously by terminate(); run() checks it after every await so it never starts what stop tears down. */
+  private stopRequested = false;
+  private running: Promise<void> = Promise.resolve();
   private readonly startTime = new Date();
 
   constructor(pod: V1Pod, private readonly node: NodeContext) {
@@ -53,7 +56,7 @@ export class PodRunner {
 
   /** Sets the pod up and starts its containers, in the background. */
   start(): void {
-    void this.run().catch((e: unknown) => {
+    this.running = this.run().catch((e: unknown) => {
       this.setupError = (e as Error).message;
       log.error('Pod setup failed', { pod: this.key, error: this.setupError });
     });
@@ -62,9 +65,14 @@ export class PodRunner {
   private async run(): Promise<void> {
     const ip = this.node.ipPool.allocate();
     const namespace = this.pod.metadata?.namespace ?? 'default';
-    this.net = await createPodNetwork(this.node.slot, ip, this.node.hostsFor(this), buildResolvConf(namespace));
+    try {
+      this.net = await createPodNetwork(this.node.slot, ip, this.node.hostsFor(this), buildResolvConf(namespace));
+    } catch (e) {
+      this.node.ipPool.release(ip);
+      throw e;
+    }
     log.info('Created pod network', { pod: this.key, ip, netns: this.net.netns });
-    while (!this.terminating) {
+    while (!this.stopRequested) {
       try {
         await this.volumes.sync(this.facts());
         this.setupError = '';
@@ -77,12 +85,12 @@ export class PodRunner {
     const spec = this.pod.spec;
     const policy = (spec?.restartPolicy ?? 'Always') as RestartPolicy;
     for (const c of spec?.initContainers ?? []) {
-      if (this.terminating) return;
+      if (this.stopRequested) return;
       if (c.restartPolicy === 'Always') {
         const sidecar = this.runner(c, 'Always');
         this.sidecars.push(sidecar);
         sidecar.start();
-        while (!sidecar.started && !sidecar.fatal && !this.terminating) await sleep(200);
+        while (!sidecar.started && !sidecar.fatal && !this.stopRequested) await sleep(200);
         continue;
       }
       // A failed init container is retried unless the pod never restarts.
@@ -95,7 +103,7 @@ export class PodRunner {
         return;
       }
     }
-    if (this.terminating) return;
+    if (this.stopRequested) return;
     this.initDone = true;
     for (const c of spec?.containers ?? []) {
       const app = this.runner(c, policy);
@@ -113,7 +121,7 @@ export class PodRunner {
         await this.volumes.sync(this.facts()).catch(() => undefined);
         return prepareContainer({
           container: spec, facts: this.facts(), netns: this.net?.netns ?? '', volumes: this.volumes,
-          objects: this.node.objects, apiserver: this.node.apiserver, logDir: path.join(this.dir, 'logs'),
+          objects: this.node.objects, apiserver: this.node.apiserver, logDir: path.join(this.dir, 'logs'), scratchDir: path.join(this.dir, 'workdir'),
         });
       },
       onChange: () => this.node.requestSync(),
@@ -128,25 +136,32 @@ export class PodRunner {
 
   /** Refreshes Secret/ConfigMap/projected volumes so updates reach running containers. */
   async refreshVolumes(): Promise<void> {
-    if (this.net && !this.terminating) await this.volumes.sync(this.facts()).catch(() => undefined);
+    if (this.net && !this.stopRequested) await this.volumes.sync(this.facts()).catch(() => undefined);
   }
 
   /** Stops the containers (apps first, then sidecars in reverse order) and removes the pod's network and files. */
   terminate(graceMs: number): Promise<void> {
+    this.stopRequested = true;
     this.terminating ??= this.stopAll(graceMs);
     return this.terminating;
   }
 
   private async stopAll(graceMs: number): Promise<void> {
-    await Promise.all(this.apps.map((r) => r.stop(graceMs)));
-    for (const r of [...this.sidecars].reverse()) await r.stop(graceMs);
-    await Promise.all(this.inits.map((r) => r.stop(0)));
+    await this.stopContainers(graceMs);
+    await this.running;
+    await this.stopContainers(graceMs);
     if (this.net) {
       await deletePodNetwork(this.net);
       this.node.ipPool.release(this.net.ip);
     }
     fs.rmSync(path.join(this.dir, 'volumes'), { recursive: true, force: true });
     log.info('Stopped pod', { pod: this.key });
+  }
+
+  private async stopContainers(graceMs: number): Promise<void> {
+    await Promise.all(this.apps.map((r) => r.stop(graceMs)));
+    for (const r of [...this.sidecars].reverse()) await r.stop(graceMs);
+    await Promise.all(this.inits.map((r) => r.stop(0)));
   }
 
   /** Runs `argv` in the named container's namespaces with its env (kubectl exec). */
