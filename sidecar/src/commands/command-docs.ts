@@ -1,4 +1,4 @@
-import { array, bulk, EMPTY_ARRAY, error, integer, NULL, simple, type Reply } from '../resp/reply.js';
+import { array, bulk, error, integer, NULL, simple, type Reply } from '../resp/reply.js';
 import { keyOf, lower } from './args.js';
 import { ERR_SYNTAX } from './errors.js';
 import type { ExecContext } from './exec-context.js';
@@ -75,6 +75,8 @@ export function aclCategories(spec: CommandSpec): string[] {
   return CATEGORY_ORDER.filter((category) => found.has(category));
 }
 
+const EMPTY_SET: Reply = { kind: 'set', items: [] };
+
 function simpleSet(values: readonly string[]): Reply {
   return { kind: 'set', items: values.map((value) => simple(value)) };
 }
@@ -86,25 +88,25 @@ function map(entries: [string, Reply][]): Reply {
 /** One key spec (Redis 7.0 format) equivalent to the legacy (first, last, step) triple. */
 function keySpecs(spec: CommandSpec): Reply {
   const { first, last, step } = spec.keys;
-  if (first <= 0) return EMPTY_ARRAY;
+  if (first <= 0) return EMPTY_SET;
   const access = spec.flags.includes('write') ? ['RW', 'update'] : spec.flags.includes('readonly') ? ['RO', 'access'] : ['RO'];
-  return array([map([
+  return { kind: 'set', items: [map([
     ['flags', simpleSet(access)],
     ['begin_search', map([['type', bulk('index')], ['spec', map([['index', integer(first)]])]])],
     ['find_keys', map([['type', bulk('range')], ['spec', map([
       ['lastkey', integer(last < 0 ? last : last - first)], ['keystep', integer(step)], ['limit', integer(0)],
     ])]])],
-  ])]);
+  ])] };
 }
 
-/** COMMAND INFO's ten-element entry (addReplyCommandInfo). */
+/** COMMAND INFO's ten-element entry (addReplyCommandInfo); RESP3 sends flags, categories, tips, key specs and subcommands as sets. */
 export function commandInfo(spec: CommandSpec): Reply {
   return array([
     bulk(spec.name), integer(spec.arity), simpleSet(spec.flags),
     integer(spec.keys.first), integer(spec.keys.last), integer(spec.keys.step),
     simpleSet(aclCategories(spec).map((category) => `@${category}`)),
     { kind: 'set', items: (TIPS.get(spec.name) ?? []).map((tip) => bulk(tip)) }, keySpecs(spec),
-    array([...(spec.subcommands?.values() ?? [])].map(commandInfo)),
+    { kind: 'set', items: [...(spec.subcommands?.values() ?? [])].map(commandInfo) },
   ]);
 }
 

@@ -77,6 +77,11 @@ const CASES: Record<string, Command[]> = {
     ['hello', '3'], ['subscribe', 'a'], ['ping'], ['unsubscribe', 'a'], ['unsubscribe'], ['punsubscribe'], ['psubscribe', 'q*'],
     ['punsubscribe', 'q*'], ['hello', '2'],
   ],
+  'RESP3 reply types': [
+    ['hello', '3'], ['client', 'getname'], ['config', 'get', 'maxmemory'], ['config', 'get', 'nosuch'],
+    ['command', 'info', 'echo', 'publish', 'watch', 'nosuch'], ['pubsub', 'numsub', 'a'], ['pubsub', 'channels'], ['dbsize'],
+    ['multi'], ['ping'], ['exec'], ['select', '0'], ['reset'], ['client', 'getname'],
+  ],
   'RESET': [['multi'], ['set', 'k', 'v'], ['reset'], ['exec'], ['get', 'k'], ['subscribe', 'a'], ['reset'], ['get', 'k'], ['client', 'getname']],
 };
 
