@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import type { Sidecar } from '../../src/app/sidecar.js';
 import { assertSameReplies, type Command, type Normaliser } from '../support/differential.js';
+import { encodeCommand } from '../support/resp-frame.js';
 import { RawClient } from '../support/raw-client.js';
 import { RedisServerProcess } from '../support/redis-server.js';
 import { startSidecar } from '../support/sidecar.js';
@@ -99,6 +101,31 @@ describe('differential: connection, server, transactions, pub/sub against a real
     await sidecar.stop();
     await redisServer.stop();
   });
+
+  /**
+   * Multi-channel (UN)SUBSCRIBE answers one reply per channel: pipelined with other
+   * commands, every reply must arrive in Redis's order (RESP2 arrays, RESP3 pushes).
+   */
+  for (const protocol of ['2', '3']) {
+    it(`orders pipelined multi-channel subscription replies like Redis (RESP${protocol})`, async () => {
+      const commands: Command[] = [
+        ['hello', protocol], ['subscribe', 'a', 'b', 'c'], ['ping'], ['psubscribe', 'x*', 'y*'], ['ping', 'm'],
+        ['unsubscribe', 'c', 'b', 'nosuch'], ['punsubscribe', 'y*', 'x*'], ['unsubscribe', 'a'], ['ping'],
+      ];
+      const replies = 1 + 3 + 1 + 2 + 1 + 3 + 2 + 1 + 1;
+      const bytes = Buffer.concat(commands.map((c) => encodeCommand(c)));
+      const redis = await RawClient.connect(redisServer.port);
+      const ours = await RawClient.connect(sidecar.resp.port);
+      try {
+        const [want, got] = await Promise.all([redis.sendRaw(bytes, replies), ours.sendRaw(bytes, replies)]);
+        const show = (all: Buffer[]): string[] => all.slice(1).map((reply) => reply.toString('latin1'));
+        assert.deepEqual(show(got), show(want));
+      } finally {
+        redis.close();
+        ours.close();
+      }
+    });
+  }
 
   for (const [name, commands] of Object.entries(CASES)) {
     it(`matches Redis reply for reply: ${name}`, async () => {
