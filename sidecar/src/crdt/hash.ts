@@ -20,6 +20,11 @@ export interface HashState {
   readonly fields: Map<string, FieldState>;
   /** Number of visible fields (HLEN), kept in step with `fields`. */
   length: number;
+  /**
+   * Visible field names by index for HRANDFIELD, built on first use and dropped when a
+   * field appears or disappears (a read cache, not CRDT state: never encoded).
+   */
+  byIndex: string[] | null;
   /** Highest stamp of any op applied: decides the key's type in a type conflict. */
   lastWrite: Stamp;
 }
@@ -35,13 +40,15 @@ export type HashEffect =
   | { readonly type: 'hash.del'; readonly fields: readonly Buffer[]; readonly observed: readonly Contributions[] };
 
 export function createHash(): HashState {
-  return { kind: 'hash', fields: new Map(), length: 0, lastWrite: ZERO_STAMP };
+  return { kind: 'hash', fields: new Map(), length: 0, byIndex: null, lastWrite: ZERO_STAMP };
 }
 
 function store(state: HashState, name: string, before: FieldState | undefined, after: FieldState | undefined): void {
   if (after === undefined) state.fields.delete(name);
   else state.fields.set(name, after);
-  state.length += Number(isFieldVisible(after)) - Number(isFieldVisible(before));
+  const change = Number(isFieldVisible(after)) - Number(isFieldVisible(before));
+  state.length += change;
+  if (change !== 0 || before === undefined || after === undefined) state.byIndex = null;
 }
 
 function applyToField(state: HashState, name: string, effect: StringEffect, ctx: OpContext): void {
@@ -137,6 +144,21 @@ export function* hashEntries(state: HashState): Generator<[Buffer, Buffer]> {
     const value = fieldValue(field);
     if (value !== undefined && isFieldVisible(field)) yield [Buffer.from(name, 'latin1'), value];
   }
+}
+
+/**
+ * The visible field at `index` (0 ≤ index < length) for HRANDFIELD with the caller's
+ * RNG: O(n) once after the set of fields changed, then O(1) per pick.
+ */
+export function hashFieldAt(state: HashState, index: number): [Buffer, Buffer] | undefined {
+  if (state.byIndex === null) {
+    state.byIndex = [];
+    for (const [name, field] of state.fields) if (isFieldVisible(field)) state.byIndex.push(name);
+  }
+  const name = state.byIndex[index];
+  if (name === undefined) return undefined;
+  const value = fieldValue(state.fields.get(name));
+  return value === undefined ? undefined : [Buffer.from(name, 'latin1'), value];
 }
 
 export function hashFields(state: HashState): Buffer[] {

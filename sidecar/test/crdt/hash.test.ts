@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { decodeHashState, encodeHashState } from '../../src/crdt/hash-codec.js';
 import { isRegister } from '../../src/crdt/hash-field.js';
 import {
-  applyHashEffect, createHash, deleteHashObserved, hashEntries, hashGet, hashIncrFloatObserved, hashLength,
+  applyHashEffect, createHash, deleteHashObserved, hashEntries, hashFieldAt, hashGet, hashIncrFloatObserved, hashLength,
   hashObservedPerField, hashObservedTotals, isHashEmpty, type HashEffect, type HashState,
 } from '../../src/crdt/hash.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse } from '../../src/crdt/long-double.js';
@@ -151,6 +151,9 @@ describe('hash', () => {
         driver.apply(state, { ctx, effect: op });
         assert.deepEqual(visible(state), [...model].sort((x, y) => (x[0] < y[0] ? -1 : 1)));
         assert.equal(hashLength(state), model.size);
+        const picked = Array.from({ length: model.size + 1 }, (_, k) => hashFieldAt(state, k)?.[0].toString('latin1'));
+        assert.deepEqual(picked.slice(0, model.size).sort(), [...model.keys()].sort(), 'HRANDFIELD picks by index');
+        assert.equal(picked[model.size], undefined);
       });
     }), { numRuns: RUNS });
   });
