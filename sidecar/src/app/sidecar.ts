@@ -20,6 +20,10 @@ import { OpLogSink } from '../replica/op-log-sink.js';
 import { saveSnapshot } from '../replica/snapshots.js';
 import { Keyspace } from '../store/keyspace.js';
 import { recover, type RecoveryReport } from './recovery.js';
+// --- replication wiring (owned by replication; see sidecar/src/replication/) ---
+import { replicationCommands } from '../replication/commands.js';
+import { Replication } from '../replication/replication.js';
+import { registerReplicationMetrics } from '../replication/replication-metrics.js';
 
 /** Groups of commands added by later layers (collections, admin) at assembly time. */
 export type ExtraCommands = (sidecar: Sidecar) => CommandSpec[][];
@@ -46,6 +50,8 @@ export class Sidecar {
   private stopping = false;
   readonly infoProviders: InfoProvider[] = [];
   adminPort = 0;
+  /** Peer replication; undefined before start (disabled without TLS and peers). */
+  replication: Replication | undefined;
 
   constructor(readonly config: SidecarConfig, readonly logger: Logger, private readonly extraCommands: ExtraCommands = () => []) {}
 
@@ -78,6 +84,7 @@ export class Sidecar {
       limits: { maxBulkLen: config.protoMaxBulkLen },
     });
     await this.resp.listen();
+    await this.startReplication();
     this.expiry = new ActiveExpiry(this.engine, () => { this.stats.expiredKeys += 1; });
     this.expiry.start();
     this.startSnapshots();
@@ -109,7 +116,7 @@ export class Sidecar {
       blocking: undefined,
       execQueued: () => { throw new Error('dispatcher not wired'); },
     };
-    (server as { table: ReadonlyMap<string, CommandSpec> }).table = buildCommandTable(...this.extraCommands(this));
+    (server as { table: ReadonlyMap<string, CommandSpec> }).table = buildCommandTable(...this.extraCommands(this), replicationCommands(() => this.replication));
     this.infoProviders.push(
       { section: 'persistence', fields: () => this.persistenceInfo() },
       { section: 'crdt', fields: () => this.crdtInfo() },
@@ -141,7 +148,7 @@ export class Sidecar {
     return {
       replicaId: this.config.replicaId, originId: this.identity.originId, ready: !this.stopping && !this.server.draining,
       draining: this.server.draining, opsOriginated: this.engine.opsOriginated, opsApplied: this.engine.opsApplied,
-      oplogBytes: stats.bytes, keys: this.keyspace.size, versionVector: vvToObject(this.engine.vv), peers: [],
+      oplogBytes: stats.bytes, keys: this.keyspace.size, versionVector: vvToObject(this.engine.vv), peers: this.replication?.status() ?? [],
     };
   }
 
@@ -155,6 +162,16 @@ export class Sidecar {
         this.server.draining = draining;
       },
     };
+  }
+
+  // --- replication wiring: one block, so the assembly stays readable ---
+  private async startReplication(): Promise<void> {
+    const replication = new Replication(this);
+    this.replication = replication;
+    await replication.start();
+    this.infoProviders.push({ section: 'replication', fields: () => replication.infoFields() });
+    this.retainedRecords = () => replication.retainedRecords();
+    registerReplicationMetrics(this.metrics.extra, replication);
   }
 
   private startSnapshots(): void {
@@ -196,6 +213,7 @@ export class Sidecar {
     this.stopping = true;
     this.logger.info('Shutting down');
     this.expiry?.stop();
+    await this.replication?.stop();
     if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer);
     await this.resp?.close(500);
     try {

@@ -17,7 +17,7 @@ export const PROTO_ROOT = join(here, '..', '..', '..', 'proto');
 let root: protobuf.Root | undefined;
 
 /** The proto files of the replication package, relative to PROTO_ROOT. */
-const FILES = ['rediscrdt/replication/v1/operation.proto', 'rediscrdt/replication/v1/state.proto'];
+const FILES = ['rediscrdt/replication/v1/operation.proto', 'rediscrdt/replication/v1/state.proto', 'rediscrdt/replication/v1/replication.proto'];
 
 export function schema(): protobuf.Root {
   if (root === undefined) {

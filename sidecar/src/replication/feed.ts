@@ -1,0 +1,224 @@
+import * as grpc from '@grpc/grpc-js';
+import { vvMergeInto } from '../crdt/version-vector.js';
+import type { OpLog } from '../oplog/index.js';
+import type { ReplicaEngine } from '../replica/engine.js';
+import { encodeState } from '../replica/snapshots.js';
+import type { Logger } from '../observability/logger.js';
+import type { LogIndex } from './log-index.js';
+import { readOpHeader } from './op-header.js';
+import type { LogRecord } from './recent-ops.js';
+import { vvFromWire, vvToWire, type HelloMsg, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
+
+export const MAX_OPS_PER_MESSAGE = 512;
+const DISK_WINDOW = 8192;
+const HEARTBEAT_MS = 1000;
+
+export interface FeedHost {
+  readonly engine: ReplicaEngine;
+  readonly log: OpLog;
+  index(): LogIndex;
+  readonly logger: Logger;
+  membership(): { peers: PeerEntryMsg[]; removed: string[] };
+  /** Checks the hello against the TLS identity and pause state; an error refuses the stream. */
+  authorize(hello: HelloMsg, call: grpc.ServerDuplexStream<Incoming, ReplicationMessage>): grpc.StatusObject | undefined;
+  opened(feed: Feed): void;
+  closed(feed: Feed): void;
+  acked(feed: Feed): void;
+  sentOps(count: number, bytes: number): void;
+  resyncs(): void;
+}
+
+class StopReplay extends Error {}
+
+/**
+ * The sending side of one replication stream (we are the callee): after the caller's
+ * hello, a full-state transfer if our log no longer reaches back to its vector, then
+ * every op-log record it has not seen (all origins: relay), then the live tail, in
+ * batches of up to 512 operations (everything appended in one turn goes together).
+ */
+export class Feed {
+  hello: HelloMsg | undefined;
+  /** What the caller has acknowledged (its hello vector merged with every ack). */
+  readonly acked = new Map<string, number>();
+  lastHeardAt = Date.now();
+  openedAt = Date.now();
+  private sentLsn = 0;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(private readonly call: grpc.ServerDuplexStream<Incoming, ReplicationMessage>, private readonly host: FeedHost) {}
+
+  start(): void {
+    this.call.on('data', (message: Incoming) => this.receive(message));
+    this.call.on('error', () => this.close());
+    this.call.on('end', () => this.end());
+    this.call.on('cancelled', () => this.close());
+  }
+
+  get remoteAddress(): string {
+    return this.call.getPeer();
+  }
+
+  get peerId(): string {
+    return this.hello?.replicaId ?? '';
+  }
+
+  private receive(message: Incoming): void {
+    this.lastHeardAt = Date.now();
+    if (message.kind === 'invalid') return this.refuse({ code: grpc.status.INVALID_ARGUMENT, details: `malformed message: ${message.reason}` });
+    if (this.hello === undefined) {
+      if (message.kind !== 'hello') return this.refuse({ code: grpc.status.FAILED_PRECONDITION, details: 'expected hello first' });
+      return this.begin(message.hello);
+    }
+    if (message.kind === 'ack') {
+      vvMergeInto(this.acked, vvFromWire(message.versionVector));
+      this.host.acked(this);
+      return;
+    }
+    this.refuse({ code: grpc.status.INVALID_ARGUMENT, details: `unexpected ${message.kind} message from the caller` });
+  }
+
+  private begin(hello: HelloMsg): void {
+    const refusal = this.host.authorize(hello, this.call);
+    if (refusal !== undefined) return this.refuse(refusal);
+    this.hello = hello;
+    vvMergeInto(this.acked, vvFromWire(hello.versionVector));
+    this.host.opened(this);
+    this.send({ kind: 'membership', ...this.host.membership() });
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_MS);
+    this.sendHeartbeat();
+    this.run().catch((error: unknown) => {
+      if (this.closed) return;
+      this.host.logger.warn('Replication feed failed', { peer: this.peerId, error: (error as Error).message });
+      this.refuse({ code: grpc.status.ABORTED, details: (error as Error).message });
+    });
+  }
+
+  private sendHeartbeat(): void {
+    this.send({ kind: 'heartbeat', sentAtMs: Date.now(), versionVector: vvToWire(this.host.engine.vv) });
+  }
+
+  sendMembership(): void {
+    if (this.hello !== undefined && !this.closed) this.send({ kind: 'membership', ...this.host.membership() });
+  }
+
+  private async run(): Promise<void> {
+    const start = this.host.index().startFor(this.acked);
+    if (start === 'resync') await this.sendState();
+    else this.sentLsn = start;
+    this.unsubscribe = this.host.index().onAppend(() => this.poke());
+    while (!this.closed) {
+      const recent = this.host.index().recent;
+      if (this.sentLsn >= recent.lastLsn && this.sentLsn >= this.host.log.lastLsn) await this.idle();
+      else if (this.sentLsn + 1 < recent.firstLsn) await this.fromDisk();
+      else await this.sendRecords(recent.after(this.sentLsn, MAX_OPS_PER_MESSAGE));
+    }
+  }
+
+  /** Wakes the pump once per event-loop turn, so one turn's ops travel in one batch. */
+  private poke(): void {
+    const wake = this.wake;
+    if (wake === undefined) return;
+    this.wake = undefined;
+    setImmediate(wake);
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => { this.wake = resolve; });
+  }
+
+  private async sendState(): Promise<void> {
+    const lsn = this.host.log.lastLsn;
+    const vv = new Map(this.host.engine.vv);
+    const chunks = encodeState(this.host.engine);
+    this.host.logger.info('Sending full state to peer', { peer: this.peerId, chunks: chunks.length, lsn });
+    this.host.resyncs();
+    for (let i = 0; i < chunks.length && !this.closed; i++) {
+      await this.write({ kind: 'state', chunk: chunks[i]!, last: i === chunks.length - 1 });
+    }
+    this.sentLsn = lsn;
+    vvMergeInto(this.acked, vv);
+  }
+
+  /** Catch-up from the op log files, a window of records at a time (bounded memory). */
+  private async fromDisk(): Promise<void> {
+    const records: LogRecord[] = [];
+    try {
+      await this.host.log.replay(this.sentLsn, (lsn, bytes) => {
+        const header = readOpHeader(bytes);
+        if (header !== undefined) records.push({ lsn, origin: header.origin, seq: header.seq, bytes: Buffer.from(bytes) });
+        if (records.length >= DISK_WINDOW) throw new StopReplay();
+      });
+    } catch (error) {
+      if (!(error instanceof StopReplay)) throw error;
+    }
+    if (records.length === 0) {
+      // Appended but not written yet, and already out of the in-memory ring: wait for the write.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return;
+    }
+    for (let i = 0; i < records.length && !this.closed; i += MAX_OPS_PER_MESSAGE) {
+      await this.sendRecords(records.slice(i, i + MAX_OPS_PER_MESSAGE));
+    }
+  }
+
+  private async sendRecords(records: readonly LogRecord[]): Promise<void> {
+    const operations: Buffer[] = [];
+    let bytes = 0;
+    const self = this.hello?.originId ?? '';
+    for (const record of records) {
+      this.sentLsn = record.lsn;
+      // Skip what the caller has (its own ops, ops it acknowledged getting elsewhere).
+      if (record.origin === self || (this.acked.get(record.origin) ?? 0) >= record.seq) continue;
+      operations.push(record.bytes);
+      bytes += record.bytes.length;
+    }
+    if (operations.length === 0) return;
+    this.host.sentOps(operations.length, bytes);
+    await this.write({ kind: 'ops', operations });
+  }
+
+  private send(message: ReplicationMessage): boolean {
+    if (this.closed) return false;
+    return this.call.write(message);
+  }
+
+  /** Writes with backpressure: waits for 'drain' when grpc-js buffers too much. */
+  private async write(message: ReplicationMessage): Promise<void> {
+    if (this.send(message)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.call.off('drain', done);
+        this.call.off('close', done);
+        resolve();
+      };
+      this.call.on('drain', done);
+      this.call.on('close', done);
+    });
+  }
+
+  private end(): void {
+    if (!this.closed) this.call.end();
+    this.close();
+  }
+
+  /** Ends the stream with an error status, logged (refusals are security-relevant). */
+  refuse(status: grpc.StatusObject | { code: grpc.status; details: string }): void {
+    if (this.closed) return;
+    this.host.logger.warn('Refused replication stream', { peer: this.hello?.replicaId ?? '(before hello)', remote: this.call.getPeer(), code: grpc.status[status.code], reason: status.details });
+    this.call.emit('error', { code: status.code, details: status.details, metadata: new grpc.Metadata() });
+    this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    this.wake?.();
+    this.wake = undefined;
+    if (this.hello !== undefined) this.host.closed(this);
+  }
+}

@@ -1,0 +1,202 @@
+import * as grpc from '@grpc/grpc-js';
+import { decodeOperation } from '../codec/operation-codec.js';
+import type { Logger } from '../observability/logger.js';
+import type { Operation } from '../store/effects.js';
+import type { PeerInfo } from './peer-set.js';
+import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
+
+export type LinkState = 'connecting' | 'streaming' | 'backoff' | 'paused' | 'stopped';
+
+/** What a link needs from the replication layer (kept narrow for tests). */
+export interface LinkHost {
+  readonly logger: Logger;
+  readonly originId: string;
+  readonly replicaId: string;
+  advertisedAddress(): string;
+  vv(): ReadonlyMap<string, number>;
+  credentials(peer: PeerInfo): grpc.ChannelCredentials;
+  /** Applies a decoded batch (causal buffer); throws to refuse the stream. */
+  applyOps(peer: PeerInfo, ops: Operation[]): void;
+  installState(peer: PeerInfo, chunks: Buffer[]): Promise<void>;
+  learn(peers: PeerEntryMsg[], removed: string[]): void;
+}
+
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 2000;
+const ACK_DELAY_MS = 5;
+const ACK_EVERY_MS = 1000;
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  'grpc.initial_reconnect_backoff_ms': BACKOFF_MIN_MS,
+  'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
+};
+
+/**
+ * Our stream to one peer (we are the caller): hello with our version vector, then we
+ * receive its full state (when needed), the ops we miss and its live tail, and answer with
+ * acks of our vector. Reconnects with jittered exponential backoff; a fresh channel each
+ * time, so reloaded TLS material applies to the next connection.
+ */
+export class PeerLink {
+  state: LinkState = 'connecting';
+  lastHeardAt = 0;
+  connectedAt = 0;
+  reconnects = 0;
+  lastError = '';
+  /** The peer's version vector from its last heartbeat (what it has, for lag in ops). */
+  peerVv: ReadonlyMap<string, number> = new Map();
+  private client: grpc.Client | undefined;
+  private call: grpc.ClientDuplexStream<ReplicationMessage, Incoming> | undefined;
+  private backoffMs = BACKOFF_MIN_MS;
+  private timer: NodeJS.Timeout | undefined;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private ackInterval: NodeJS.Timeout | undefined;
+  private stateChunks: Buffer[] | undefined;
+  private installing = false;
+
+  constructor(public peer: PeerInfo, private readonly host: LinkHost) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  private connect(): void {
+    this.state = 'connecting';
+    // SNI carries the peer's name, not its IP (RFC 6066 forbids IP server names).
+    const options = { ...CHANNEL_OPTIONS, 'grpc.ssl_target_name_override': this.peer.serverName ?? this.peer.id };
+    this.client = new grpc.Client(this.peer.address, this.host.credentials(this.peer), options);
+    const call = this.client.makeBidiStreamRequest<ReplicationMessage, Incoming>(REPLICATE_PATH, serializeMessage, deserialize);
+    this.call = call;
+    call.on('data', (message: Incoming) => this.receive(call, message));
+    call.on('error', (error: grpc.ServiceError) => this.disconnected(call, error.details || error.message));
+    call.on('end', () => this.disconnected(call, 'stream ended'));
+    call.write({
+      kind: 'hello',
+      hello: { originId: this.host.originId, replicaId: this.host.replicaId, versionVector: vvToWire(this.host.vv()), address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION },
+    });
+    this.ackInterval = setInterval(() => this.ack(), ACK_EVERY_MS);
+  }
+
+  private receive(call: grpc.ClientDuplexStream<ReplicationMessage, Incoming>, message: Incoming): void {
+    if (call !== this.call) return;
+    this.lastHeardAt = Date.now();
+    if (this.state !== 'streaming') {
+      this.state = 'streaming';
+      this.connectedAt = this.lastHeardAt;
+      this.backoffMs = BACKOFF_MIN_MS;
+      this.host.logger.info('Replication stream up', { peer: this.peer.id, address: this.peer.address });
+    }
+    try {
+      this.handle(message);
+    } catch (error) {
+      this.refuse((error as Error).message);
+    }
+  }
+
+  private handle(message: Incoming): void {
+    switch (message.kind) {
+      case 'ops': {
+        // Decode the whole batch first: a malformed batch is refused with nothing applied.
+        const ops = message.operations.map((bytes) => decodeOperation(bytes));
+        this.host.applyOps(this.peer, ops);
+        this.scheduleAck();
+        return;
+      }
+      case 'state':
+        return this.receiveState(message.chunk, message.last);
+      case 'heartbeat':
+        this.peerVv = vvFromWire(message.versionVector);
+        return;
+      case 'membership':
+        return this.host.learn(message.peers, message.removed);
+      case 'invalid':
+        throw new Error(`malformed message: ${message.reason}`);
+      case 'hello':
+      case 'ack':
+        throw new Error(`unexpected ${message.kind} message from the callee`);
+    }
+  }
+
+  private receiveState(chunk: Buffer, last: boolean): void {
+    this.stateChunks ??= [];
+    this.stateChunks.push(Buffer.from(chunk));
+    if (!last) return;
+    const chunks = this.stateChunks;
+    this.stateChunks = undefined;
+    this.installing = true;
+    this.host.installState(this.peer, chunks).then(() => {
+      this.installing = false;
+      this.scheduleAck();
+    }, (error: unknown) => {
+      this.installing = false;
+      this.refuse(`full-state transfer failed: ${(error as Error).message}`);
+    });
+  }
+
+  private scheduleAck(): void {
+    if (this.ackTimer !== undefined) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      this.ack();
+    }, ACK_DELAY_MS);
+  }
+
+  private ack(): void {
+    if (this.call === undefined || this.state !== 'streaming' || this.installing) return;
+    this.call.write({ kind: 'ack', versionVector: vvToWire(this.host.vv()) });
+  }
+
+  /** Drops the stream after a protocol violation; logged, retried after backoff. */
+  private refuse(reason: string): void {
+    this.host.logger.error('Refused replication batch from peer', { peer: this.peer.id, address: this.peer.address, reason });
+    const call = this.call;
+    if (call !== undefined) this.disconnected(call, `refused: ${reason}`);
+  }
+
+  private disconnected(call: grpc.ClientDuplexStream<ReplicationMessage, Incoming>, reason: string): void {
+    if (call !== this.call) return;
+    this.teardown();
+    this.lastError = reason;
+    if (this.state === 'paused' || this.state === 'stopped') return;
+    if (this.state === 'streaming') this.host.logger.warn('Replication stream down', { peer: this.peer.id, reason });
+    this.state = 'backoff';
+    this.reconnects += 1;
+    const delay = this.backoffMs * (0.5 + Math.random() / 2);
+    this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs * 2);
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  private teardown(): void {
+    const call = this.call;
+    this.call = undefined;
+    this.stateChunks = undefined;
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    if (this.ackInterval !== undefined) clearInterval(this.ackInterval);
+    this.ackTimer = undefined;
+    call?.cancel();
+    this.client?.close();
+    this.client = undefined;
+  }
+
+  pause(): void {
+    if (this.state === 'paused' || this.state === 'stopped') return;
+    this.state = 'paused';
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.teardown();
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.backoffMs = BACKOFF_MIN_MS;
+    this.connect();
+  }
+
+  stop(): void {
+    this.state = 'stopped';
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.teardown();
+  }
+}

@@ -1,0 +1,331 @@
+import * as grpc from '@grpc/grpc-js';
+import { decodeStateHeader } from '../codec/state-codec.js';
+import { hlcPhysicalMs } from '../crdt/hlc.js';
+import { vvDominates, vvMergeInto } from '../crdt/version-vector.js';
+import type { Logger } from '../observability/logger.js';
+import type { OpLog } from '../oplog/index.js';
+import { CausalBuffer } from '../replica/causal-buffer.js';
+import { StateDigest } from '../replica/digest.js';
+import type { ReplicaEngine } from '../replica/engine.js';
+import { installState } from '../replica/snapshots.js';
+import type { Operation } from '../store/effects.js';
+import { AckWaiters } from './ack-waiters.js';
+import { Feed, type FeedHost } from './feed.js';
+import { LogIndex } from './log-index.js';
+import { PeerLink, type LinkHost } from './peer-link.js';
+import { PeerSet, type PeerInfo } from './peer-set.js';
+import { PeerRecord, type PeerStatus } from './peer-status.js';
+import { ReplicationCounters } from './replication-metrics.js';
+import { authorizeHello } from './authorize.js';
+import { TlsCredentials } from './tls.js';
+import { VvHistory } from './vv-history.js';
+import { REPLICATION_SERVICE, vvFromWire, type HelloMsg, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
+
+/** What replication needs from the process (the Sidecar satisfies it structurally). */
+export interface ReplicationDeps {
+  readonly engine: ReplicaEngine;
+  readonly log: OpLog;
+  readonly logger: Logger;
+  readonly config: {
+    readonly replicaId: string;
+    readonly replPort: number;
+    readonly replBind: string;
+    readonly peers: readonly { id: string; address: string }[];
+    readonly peersFile: string | undefined;
+    readonly tls: { readonly ca: string; readonly cert: string; readonly key: string } | undefined;
+    readonly insecureReplication: boolean;
+  };
+  /** Writes a snapshot (after a full-state install, whose state is not in the op log). */
+  snapshot(): Promise<void>;
+}
+
+/** Most op-log records kept for a peer that has not acknowledged them (then it resyncs). */
+const MAX_RETAINED_RECORDS = 2_000_000;
+
+/**
+ * Active-active replication (DESIGN.md §6): a gRPC server that feeds every caller, one
+ * link to every peer, causal delivery of what arrives, peer membership and liveness,
+ * acks for WAIT and log retention.
+ */
+export class Replication {
+  readonly peers: PeerSet;
+  private readonly records = new Map<string, PeerRecord>();
+  readonly counters = new ReplicationCounters();
+  readonly waiters = new AckWaiters();
+  readonly digest: StateDigest;
+  readonly buffer: CausalBuffer;
+  readonly history: VvHistory;
+  private index!: LogIndex;
+  private readonly linkHost: LinkHost;
+  private readonly feedHost: FeedHost;
+  private server: grpc.Server | undefined;
+  private tls: TlsCredentials | undefined;
+  port = 0;
+  pausedAll = false;
+  enabled = false;
+
+  constructor(private readonly deps: ReplicationDeps) {
+    this.peers = new PeerSet(deps.config.replicaId, () => this.syncPeers(), (error) => deps.logger.error('Invalid peers file; keeping the previous peers', { error: error.message }));
+    this.digest = new StateDigest(deps.engine);
+    this.buffer = new CausalBuffer(deps.engine);
+    this.history = new VvHistory(() => deps.engine.vv);
+    this.linkHost = this.makeLinkHost();
+    this.feedHost = this.makeFeedHost();
+  }
+
+  private makeLinkHost(): LinkHost {
+    const { engine, config, logger } = this.deps;
+    return {
+      logger, originId: engine.replicaId, replicaId: config.replicaId,
+      advertisedAddress: () => this.advertisedAddress,
+      vv: () => engine.vv,
+      credentials: (peer) => this.tls?.clientCredentials(peer.id, peer.address, peer.serverName) ?? grpc.credentials.createInsecure(),
+      applyOps: (peer, ops) => this.applyOps(peer, ops),
+      installState: (peer, chunks) => this.installFullState(peer, chunks),
+      learn: (peers, removed) => { this.peers.learn(peers, removed); },
+    };
+  }
+
+  private makeFeedHost(): FeedHost {
+    const { engine, log, logger } = this.deps;
+    return {
+      engine, log, logger,
+      index: () => this.index,
+      membership: () => this.membership(),
+      authorize: (hello, call) => this.authorize(hello, call),
+      opened: (feed) => this.feedOpened(feed),
+      closed: (feed) => { this.records.get(feed.peerId)?.feeds.delete(feed); },
+      acked: (feed) => this.acked(feed),
+      sentOps: (count, bytes) => this.counters.sent(count, bytes),
+      resyncs: () => { this.counters.resyncsOut += 1; },
+    };
+  }
+
+  get originId(): string {
+    return this.deps.engine.replicaId;
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.deps;
+    const hasPeers = config.peers.length > 0 || config.peersFile !== undefined;
+    if (config.tls === undefined && !config.insecureReplication) {
+      if (hasPeers) throw new Error('Replication needs --tls-ca, --tls-cert and --tls-key (or --insecure-replication for testing)');
+      logger.warn('Replication disabled: no TLS material and no peers (standalone replica)');
+      return;
+    }
+    if (config.tls === undefined) logger.warn('Replication runs WITHOUT TLS (--insecure-replication): peers are not authenticated');
+    else {
+      this.tls = new TlsCredentials(config.tls, (error) => {
+        if (error === undefined) logger.info('Reloaded TLS certificates', { cert: config.tls?.cert });
+        else logger.error('TLS certificate reload failed; keeping the previous ones', { error: error.message });
+      });
+      this.tls.watch();
+    }
+    this.index = await LogIndex.build(this.deps.log, this.deps.engine.vv);
+    this.deps.engine.addSink(this.index);
+    await this.listen();
+    this.enabled = true;
+    this.history.start();
+    this.peers.setStatic(config.peers);
+    if (config.peersFile !== undefined) this.peers.watchFile(config.peersFile);
+    this.syncPeers();
+    logger.info('Replication listening', { port: this.port, bind: config.replBind, tls: this.tls !== undefined, peers: this.peers.list().map((p) => p.id) });
+  }
+
+  private async listen(): Promise<void> {
+    const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.keepalive_time_ms': 10_000 });
+    server.addService(REPLICATION_SERVICE, {
+      replicate: (call: grpc.ServerDuplexStream<Incoming, ReplicationMessage>) => new Feed(call, this.feedHost).start(),
+    });
+    const credentials = this.tls?.serverCredentials() ?? grpc.ServerCredentials.createInsecure();
+    const { replBind, replPort } = this.deps.config;
+    this.port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${replBind}:${replPort}`, credentials, (error, port) => (error === null ? resolve(port) : reject(error)));
+    });
+    this.server = server;
+  }
+
+  /** host:port peers should dial us at (host left empty on a wildcard bind: the callee fills it in). */
+  get advertisedAddress(): string {
+    const host = ['0.0.0.0', '::', ''].includes(this.deps.config.replBind) ? '' : this.deps.config.replBind;
+    return `${host}:${this.port}`;
+  }
+
+  private record(id: string, info: PeerInfo | undefined): PeerRecord | undefined {
+    let record = this.records.get(id);
+    if (record === undefined && info !== undefined) {
+      record = new PeerRecord(info);
+      record.paused = this.pausedAll;
+      this.records.set(id, record);
+    }
+    return record;
+  }
+
+  /** Opens links to new peers, drops removed ones, and tells callers the new membership. */
+  private syncPeers(): void {
+    if (!this.enabled) return;
+    const wanted = new Map(this.peers.list().map((peer) => [peer.id, peer]));
+    for (const [id, record] of this.records) {
+      const info = wanted.get(id);
+      if (info === undefined || info.address !== record.info.address) {
+        record.link?.stop();
+        record.link = undefined;
+        if (info === undefined) {
+          if (this.peers.removed.has(id)) for (const feed of record.feeds) feed.refuse({ code: grpc.status.PERMISSION_DENIED, details: 'removed from the cluster' });
+          this.records.delete(id);
+        }
+      }
+    }
+    for (const info of wanted.values()) {
+      const record = this.record(info.id, info)!;
+      record.info = info;
+      if (record.link === undefined) {
+        record.link = new PeerLink(info, this.linkHost);
+        if (record.paused) record.link.state = 'paused';
+        else record.link.start();
+      }
+    }
+    for (const record of this.records.values()) for (const feed of record.feeds) feed.sendMembership();
+  }
+
+  private applyOps(peer: PeerInfo, ops: Operation[]): void {
+    const applied = this.buffer.offer(ops);
+    const record = this.records.get(peer.id);
+    if (record !== undefined) record.opsIn += applied;
+    this.counters.received(ops.length, applied);
+    const last = ops[ops.length - 1];
+    if (applied > 0 && last !== undefined) this.counters.observeLag(Date.now() - hlcPhysicalMs(last.ctx.hlc));
+  }
+
+  /**
+   * Replaces our state with a peer's full state. Only safe when it covers everything we
+   * have (a new or long-gone replica); otherwise refused: merging two whole states would
+   * need a state-based join the store does not offer yet.
+   */
+  private async installFullState(peer: PeerInfo, chunks: Buffer[]): Promise<void> {
+    const first = chunks[0];
+    if (first === undefined) throw new Error('empty state transfer');
+    const header = decodeStateHeader(first);
+    const stateVv = vvFromWire((header.versionVector ?? []).map((e) => ({ replica: e.replica ?? '', seq: Number(e.seq ?? 0) })));
+    const { engine, logger } = this.deps;
+    if (!vvDominates(stateVv, engine.vv)) throw new Error('the transferred state lacks operations we have; refusing to replace our state');
+    const started = Date.now();
+    engine.keyspace.clear();
+    this.buffer.clear();
+    const keys = await installState(engine, chunks);
+    this.index.resetAt(engine.vv);
+    this.digest.reset();
+    this.counters.resyncsIn += 1;
+    logger.info('Installed full state from peer', { peer: peer.id, keys, ms: Date.now() - started });
+    await this.deps.snapshot();
+  }
+
+  private authorize(hello: HelloMsg, call: grpc.ServerDuplexStream<Incoming, ReplicationMessage>): grpc.StatusObject | undefined {
+    return authorizeHello(hello, call, {
+      selfId: this.deps.config.replicaId,
+      tls: this.tls !== undefined,
+      known: (id) => this.peers.get(id),
+      removed: (id) => this.peers.removed.has(id),
+      paused: (id) => this.pausedAll || (this.records.get(id)?.paused ?? false),
+    });
+  }
+
+  private feedOpened(feed: Feed): void {
+    const hello = feed.hello!;
+    const known = this.peers.get(hello.replicaId);
+    if (known === undefined) {
+      // A caller we did not know: learn it (gossip), its host taken from the connection.
+      const port = hello.address.slice(hello.address.lastIndexOf(':') + 1);
+      const host = hello.address.startsWith(':') || hello.address === '' ? hostOfPeer(feed) : hello.address.slice(0, hello.address.lastIndexOf(':'));
+      if (port !== '' && host !== '') this.peers.learn([{ id: hello.replicaId, address: `${host}:${port}` }], []);
+    }
+    const record = this.record(hello.replicaId, this.peers.get(hello.replicaId));
+    record?.feeds.add(feed);
+    if (record !== undefined) vvMergeInto(record.acked, feed.acked);
+  }
+
+  private acked(feed: Feed): void {
+    const record = this.records.get(feed.peerId);
+    if (record !== undefined) vvMergeInto(record.acked, feed.acked);
+    this.waiters.checkAll();
+  }
+
+  membership(): { peers: PeerEntryMsg[]; removed: string[] } {
+    const peers = this.peers.list().map((p) => ({ id: p.id, address: p.address }));
+    return { peers, removed: [...this.peers.removed] };
+  }
+
+  /** Stops (or resumes) all replication traffic with one peer, or with all of them. */
+  setPaused(paused: boolean, peerId?: string): number {
+    const targets = peerId === undefined ? [...this.records.values()] : [this.records.get(peerId)].filter((r): r is PeerRecord => r !== undefined);
+    if (peerId === undefined) this.pausedAll = paused;
+    for (const record of targets) {
+      record.paused = paused;
+      if (paused) {
+        record.link?.pause();
+        for (const feed of [...record.feeds]) feed.refuse({ code: grpc.status.UNAVAILABLE, details: 'replication paused' });
+      } else record.link?.resume();
+    }
+    return targets.length;
+  }
+
+  peerRecords(): PeerRecord[] {
+    return [...this.records.values()].sort((a, b) => a.info.id.localeCompare(b.info.id));
+  }
+
+  status(): PeerStatus[] {
+    const now = Date.now();
+    return this.peerRecords().map((record) => record.status(this.deps.engine.vv, this.history, now));
+  }
+
+  /** Op-log records to keep after a snapshot: back to the oldest peer's acknowledged position. */
+  retainedRecords(): number {
+    if (!this.enabled) return 0;
+    const log = this.deps.log;
+    let oldest = log.lastLsn;
+    for (const record of this.records.values()) {
+      if (this.peers.removed.has(record.info.id)) continue;
+      const start = this.index.startFor(record.acked);
+      oldest = Math.min(oldest, start === 'resync' ? log.firstLsn - 1 : start);
+    }
+    return Math.min(MAX_RETAINED_RECORDS, log.lastLsn - oldest);
+  }
+
+  infoFields(): [string, string | number][] {
+    const statuses = this.status();
+    const fields: [string, string | number][] = [
+      ['role', 'active-active'], ['crdt_replication_port', this.port], ['crdt_replication_tls', this.tls === undefined ? 0 : 1],
+      ['crdt_peers', statuses.length], ['crdt_peers_alive', statuses.filter((s) => s.state === 'alive').length],
+      ['crdt_ops_received', this.counters.opsReceived], ['crdt_ops_applied', this.counters.opsApplied], ['crdt_ops_sent', this.counters.opsSent],
+      ['crdt_bytes_sent', this.counters.bytesSent], ['crdt_resyncs_in', this.counters.resyncsIn], ['crdt_resyncs_out', this.counters.resyncsOut],
+      ['crdt_causal_waiting', this.buffer.waiting], ['crdt_paused', this.pausedAll ? 1 : 0],
+    ];
+    statuses.forEach((s, i) => fields.push([`peer${i}`, `id=${s.id},addr=${s.address},state=${s.state},link=${s.link},lag_ops=${s.lagOps},lag_ms=${s.lagMs},paused=${s.paused ? 1 : 0}`]));
+    return fields;
+  }
+
+  async stop(): Promise<void> {
+    this.enabled = false;
+    this.waiters.flush();
+    this.history.stop();
+    this.peers.stop();
+    this.tls?.stop();
+    for (const record of this.records.values()) {
+      record.link?.stop();
+      for (const feed of [...record.feeds]) feed.close();
+    }
+    const server = this.server;
+    if (server !== undefined) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, 1000);
+        server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+}
+
+function hostOfPeer(feed: Feed): string {
+  const peer = feed.remoteAddress;
+  const colon = peer.lastIndexOf(':');
+  return colon < 0 ? '' : peer.slice(0, colon).replace(/^ipv4:|^ipv6:/, '').replace(/^\[|\]$/g, '');
+}
