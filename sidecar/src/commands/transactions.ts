@@ -1,8 +1,9 @@
 import { OK, type Reply } from '../resp/reply.js';
+import type { Client } from './client.js';
 import { keyOf } from './args.js';
 import { ERR_DISCARD_WITHOUT_MULTI, ERR_EXEC_WITHOUT_MULTI, ERR_MULTI_NESTED, ERR_WATCH_IN_MULTI } from './errors.js';
 import type { ExecContext } from './exec-context.js';
-import { sessionOf } from './session.js';
+import { sessionOf, type Session } from './session.js';
 import { ALL_KEYS, command, NO_KEYS, type CommandFlag, type CommandSpec } from './spec.js';
 
 /**
@@ -20,9 +21,29 @@ function multi(ctx: ExecContext): Reply {
   return OK;
 }
 
+/**
+ * Watched keys whose TTL had already passed at WATCH time (Redis 7.0 watchedKey.expired),
+ * only possible when another replica owns the expiry; they do not fail EXEC by expiring.
+ */
+const expiredAtWatch = new WeakMap<Client, Set<string>>();
+
+/**
+ * Redis 7.0 isWatchedKeyExpired: a watched key that expired between WATCH and EXEC
+ * fails the transaction even if nothing deleted it yet.
+ */
+function watchedKeyExpired(ctx: ExecContext, session: Session): boolean {
+  const skip = expiredAtWatch.get(ctx.client);
+  for (const key of session.watched) {
+    if (skip?.has(key) !== true && ctx.server.keyspace.isExpired(key, ctx.now)) return true;
+  }
+  return false;
+}
+
 function exec(ctx: ExecContext): Reply {
   const session = sessionOf(ctx.client);
   if (session.multi === undefined) return ERR_EXEC_WITHOUT_MULTI;
+  if (watchedKeyExpired(ctx, session)) session.watchDirty = true;
+  expiredAtWatch.delete(ctx.client);
   return ctx.server.execQueued(ctx.client, session);
 }
 
@@ -33,6 +54,7 @@ function discard(ctx: ExecContext): Reply {
   session.multi = undefined;
   session.multiFailed = false;
   ctx.server.watches.unwatchAll(ctx.client, session);
+  expiredAtWatch.delete(ctx.client);
   return OK;
 }
 
@@ -40,12 +62,30 @@ function discard(ctx: ExecContext): Reply {
 function watch(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const session = sessionOf(ctx.client);
   if (session.multi !== undefined) return ERR_WATCH_IN_MULTI;
-  for (let i = 1; i < args.length; i++) ctx.server.watches.watch(ctx.client, session, keyOf(args[i]));
+  for (let i = 1; i < args.length; i++) watchKey(ctx, session, keyOf(args[i]));
   return OK;
+}
+
+/**
+ * A key already expired is deleted first (when this replica owns its expiry), so that
+ * delete does not dirty the new watch: for Redis that key was simply absent.
+ */
+function watchKey(ctx: ExecContext, session: Session, key: string): void {
+  const { engine, keyspace, watches } = ctx.server;
+  engine.expireIfNeeded(key, false);
+  let skip = expiredAtWatch.get(ctx.client);
+  if (keyspace.isExpired(key, ctx.now)) {
+    if (skip === undefined) expiredAtWatch.set(ctx.client, (skip = new Set()));
+    skip.add(key);
+  } else {
+    skip?.delete(key);
+  }
+  watches.watch(ctx.client, session, key);
 }
 
 function unwatch(ctx: ExecContext): Reply {
   ctx.server.watches.unwatchAll(ctx.client, sessionOf(ctx.client));
+  expiredAtWatch.delete(ctx.client);
   return OK;
 }
 

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import type { Operation } from '../../src/store/effects.js';
-import { createHarness, plain, textOf, wire } from './harness.js';
+import { createHarness, plain, textOf, wire, type Harness } from './harness.js';
+
+/** Gives `key` a TTL ending at `at` (ms), as an EXPIRE would. */
+function expireAt(h: Harness, key: string, at: number): void {
+  h.server.engine.emit(key, { type: 'key.expire', at });
+  h.server.engine.finishCommand();
+}
 
 describe('transactions', () => {
   it('queues commands after MULTI and runs them at EXEC, replying an array', () => {
@@ -87,6 +93,29 @@ describe('transactions', () => {
     h.run(['multi']);
     h.run(['get', 'k']);
     assert.deepEqual(plain(h.run(['exec'])), ['1']);
+  });
+
+  it('EXEC fails when a watched key expired after WATCH, even if nothing deleted it (Redis 7.0)', () => {
+    const h = createHarness();
+    h.run(['set', 'k', '1']);
+    expireAt(h, 'k', h.clock.now + 100);
+    h.run(['watch', 'k']);
+    h.clock.now += 200;
+    h.run(['multi']);
+    h.run(['ping']);
+    assert.equal(wire(h.run(['exec'])), '*-1\r\n');
+  });
+
+  it('a key already expired at WATCH does not fail EXEC when it is then deleted', () => {
+    const h = createHarness();
+    h.run(['set', 'k', '1']);
+    expireAt(h, 'k', h.clock.now + 50);
+    h.clock.now += 200;
+    h.run(['watch', 'k']);
+    assert.deepEqual(plain(h.run(['get', 'k'])), null);
+    h.run(['multi']);
+    h.run(['ping']);
+    assert.deepEqual(plain(h.run(['exec'])), ['PONG']);
   });
 
   it('publishes the writes of one EXEC as one atomic group', () => {
