@@ -21,13 +21,15 @@ export interface Ranked {
 interface Leaf<T> {
   readonly leaf: true;
   items: T[];
+  scores: number[];
 }
 
 interface Inner<T> {
   readonly leaf: false;
   children: Node<T>[];
-  /** First entry of each child (navigation keys). */
+  /** First entry of each child and its score (navigation keys). */
   mins: T[];
+  minScores: number[];
   size: number;
 }
 
@@ -37,17 +39,29 @@ export interface OrderTree<T extends Ranked> {
   root: Node<T>;
 }
 
+/** A monotone predicate over tree order (false…false true…true), given an entry and its score. */
+export type TreePredicate<T> = (score: number, entry: T) => boolean;
+
 const MAX = 64;
 const MIN = 16;
 
 export function compareRanked(a: Ranked, b: Ranked): number {
-  if (a.score !== b.score) return a.score < b.score ? -1 : 1;
-  if (a.member === b.member) return 0;
-  return a.member < b.member ? -1 : 1;
+  return compareKey(a.score, a, b);
+}
+
+/** Compares the entry `item` (whose score is `score`) with `key`. */
+function compareKey(score: number, item: Ranked, key: Ranked): number {
+  if (score !== key.score) return score < key.score ? -1 : 1;
+  if (item.member === key.member) return 0;
+  return item.member < key.member ? -1 : 1;
+}
+
+function emptyLeaf<T>(): Leaf<T> {
+  return { leaf: true, items: [], scores: [] };
 }
 
 export function createOrderTree<T extends Ranked>(): OrderTree<T> {
-  return { root: { leaf: true, items: [] } };
+  return { root: emptyLeaf() };
 }
 
 function sizeOf<T>(node: Node<T>): number {
@@ -58,17 +72,21 @@ function widthOf<T>(node: Node<T>): number {
   return node.leaf ? node.items.length : node.children.length;
 }
 
-function firstOf<T>(node: Node<T>): T | undefined {
-  return node.leaf ? node.items[0] : node.mins[0];
+function firstOf<T>(node: Node<T>): T {
+  return (node.leaf ? node.items[0] : node.mins[0]) as T;
 }
 
-/** First index in `items` where `pred` holds (pred monotone: false…false true…true). */
-function firstIndex<T>(items: readonly T[], pred: (item: T) => boolean): number {
+function firstScoreOf<T>(node: Node<T>): number {
+  return (node.leaf ? node.scores[0] : node.minScores[0]) as number;
+}
+
+/** First index where `pred` holds over parallel `scores`/`items` (binary search). */
+function firstIndex<T>(scores: readonly number[], items: readonly T[], pred: TreePredicate<T>): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (pred(items[mid] as T)) hi = mid;
+    if (pred(scores[mid] as number, items[mid] as T)) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -87,34 +105,49 @@ function removeAt<T>(items: T[], index: number): void {
   items.pop();
 }
 
-/** The child whose range holds `entry`: the last one whose first entry is ≤ it. */
-function childFor<T extends Ranked>(node: Inner<T>, entry: Ranked): number {
-  return Math.max(0, firstIndex(node.mins, (min) => compareRanked(min, entry) > 0) - 1);
+/** The child whose range holds `key`: the last one whose first entry is ≤ it. */
+function childFor<T extends Ranked>(node: Inner<T>, key: Ranked): number {
+  return Math.max(0, firstIndex(node.minScores, node.mins, (score, min) => compareKey(score, min, key) > 0) - 1);
+}
+
+function setChildKey<T>(node: Inner<T>, i: number): void {
+  const child = node.children[i] as Node<T>;
+  node.mins[i] = firstOf(child);
+  node.minScores[i] = firstScoreOf(child);
+}
+
+function insertChild<T>(node: Inner<T>, i: number, child: Node<T>): void {
+  insertAt(node.children, i, child);
+  insertAt(node.mins, i, firstOf(child));
+  insertAt(node.minScores, i, firstScoreOf(child));
+}
+
+function removeChild<T>(node: Inner<T>, i: number): void {
+  removeAt(node.children, i);
+  removeAt(node.mins, i);
+  removeAt(node.minScores, i);
 }
 
 function splitNode<T>(node: Node<T>): Node<T> {
-  if (node.leaf) return { leaf: true, items: node.items.splice(node.items.length >>> 1) };
-  const half = node.children.length >>> 1;
+  const half = widthOf(node) >>> 1;
+  if (node.leaf) return { leaf: true, items: node.items.splice(half), scores: node.scores.splice(half) };
   const children = node.children.splice(half);
-  const mins = node.mins.splice(half);
   const size = children.reduce((sum, child) => sum + sizeOf(child), 0);
   node.size -= size;
-  return { leaf: false, children, mins, size };
+  return { leaf: false, children, mins: node.mins.splice(half), minScores: node.minScores.splice(half), size };
 }
 
 function insertInto<T extends Ranked>(node: Node<T>, entry: T): Node<T> | undefined {
   if (node.leaf) {
-    insertAt(node.items, firstIndex(node.items, (item) => compareRanked(item, entry) >= 0), entry);
+    const index = firstIndex(node.scores, node.items, (score, item) => compareKey(score, item, entry) >= 0);
+    insertAt(node.items, index, entry);
+    insertAt(node.scores, index, entry.score);
   } else {
     const i = childFor(node, entry);
-    const child = node.children[i] as Node<T>;
-    const split = insertInto(child, entry);
+    const split = insertInto(node.children[i] as Node<T>, entry);
     node.size += 1;
-    node.mins[i] = firstOf(child) as T;
-    if (split !== undefined) {
-      insertAt(node.children, i + 1, split);
-      insertAt(node.mins, i + 1, firstOf(split) as T);
-    }
+    setChildKey(node, i);
+    if (split !== undefined) insertChild(node, i + 1, split);
   }
   return widthOf(node) > MAX ? splitNode(node) : undefined;
 }
@@ -123,44 +156,45 @@ export function treeInsert<T extends Ranked>(tree: OrderTree<T>, entry: T): void
   const split = insertInto(tree.root, entry);
   if (split === undefined) return;
   const left = tree.root;
-  tree.root = { leaf: false, children: [left, split], mins: [firstOf(left) as T, firstOf(split) as T], size: sizeOf(left) + sizeOf(split) };
+  tree.root = {
+    leaf: false, children: [left, split], mins: [firstOf(left), firstOf(split)],
+    minScores: [firstScoreOf(left), firstScoreOf(split)], size: sizeOf(left) + sizeOf(split),
+  };
 }
 
 /** Merges child `left` with child `left + 1`, splitting again when the result is too wide. */
 function mergeChildren<T>(node: Inner<T>, left: number): void {
   const a = node.children[left] as Node<T>;
   const b = node.children[left + 1] as Node<T>;
-  if (a.leaf && b.leaf) a.items = a.items.concat(b.items);
-  else if (!a.leaf && !b.leaf) {
+  if (a.leaf && b.leaf) {
+    a.items = a.items.concat(b.items);
+    a.scores = a.scores.concat(b.scores);
+  } else if (!a.leaf && !b.leaf) {
     a.children = a.children.concat(b.children);
     a.mins = a.mins.concat(b.mins);
+    a.minScores = a.minScores.concat(b.minScores);
     a.size += b.size;
   }
-  node.children.splice(left + 1, 1);
-  node.mins.splice(left + 1, 1);
-  if (widthOf(a) > MAX) {
-    const split = splitNode(a);
-    node.children.splice(left + 1, 0, split);
-    node.mins.splice(left + 1, 0, firstOf(split) as T);
-  }
+  removeChild(node, left + 1);
+  if (widthOf(a) > MAX) insertChild(node, left + 1, splitNode(a));
 }
 
 function fixChild<T>(node: Inner<T>, i: number): void {
   const child = node.children[i] as Node<T>;
   if (sizeOf(child) === 0) {
-    removeAt(node.children, i);
-    removeAt(node.mins, i);
+    removeChild(node, i);
     return;
   }
-  node.mins[i] = firstOf(child) as T;
+  setChildKey(node, i);
   if (widthOf(child) < MIN && node.children.length > 1) mergeChildren(node, i > 0 ? i - 1 : i);
 }
 
 function removeFrom<T extends Ranked>(node: Node<T>, entry: T): boolean {
   if (node.leaf) {
-    const index = firstIndex(node.items, (item) => compareRanked(item, entry) >= 0);
+    const index = firstIndex(node.scores, node.items, (score, item) => compareKey(score, item, entry) >= 0);
     if (node.items[index] !== entry) return false;
     removeAt(node.items, index);
+    removeAt(node.scores, index);
     return true;
   }
   const i = childFor(node, entry);
@@ -174,7 +208,7 @@ function removeFrom<T extends Ranked>(node: Node<T>, entry: T): boolean {
 export function treeRemove<T extends Ranked>(tree: OrderTree<T>, entry: T): boolean {
   const removed = removeFrom(tree.root, entry);
   let root = tree.root;
-  while (!root.leaf && root.children.length <= 1) root = root.children[0] ?? { leaf: true, items: [] };
+  while (!root.leaf && root.children.length <= 1) root = root.children[0] ?? emptyLeaf();
   tree.root = root;
   return removed;
 }
@@ -184,23 +218,23 @@ export function treeSize<T extends Ranked>(tree: OrderTree<T>): number {
 }
 
 /** Number of entries before the first one where `pred` holds (pred monotone in tree order). */
-export function treeCountBefore<T extends Ranked>(tree: OrderTree<T>, pred: (entry: T) => boolean): number {
+export function treeCountBefore<T extends Ranked>(tree: OrderTree<T>, pred: TreePredicate<T>): number {
   let node = tree.root;
   let rank = 0;
   while (!node.leaf) {
-    // The first match is in the child before the first child whose first entry matches
-    // (or is that child's first entry).
-    const j = firstIndex(node.mins, pred);
+    // The first match is in the child before the first child whose first entry
+    // matches (or is that child's first entry).
+    const j = firstIndex(node.minScores, node.mins, pred);
     if (j === 0) return rank;
     for (let k = 0; k < j - 1; k++) rank += sizeOf(node.children[k] as Node<T>);
     node = node.children[j - 1] as Node<T>;
   }
-  return rank + firstIndex(node.items, pred);
+  return rank + firstIndex(node.scores, node.items, pred);
 }
 
-/** 0-based rank of an entry by key (the number of entries ordered before it). */
+/** 0-based rank of a key (the number of entries ordered before it). */
 export function treeRank<T extends Ranked>(tree: OrderTree<T>, key: Ranked): number {
-  return treeCountBefore(tree, (entry) => compareRanked(entry, key) >= 0);
+  return treeCountBefore(tree, (score, entry) => compareKey(score, entry, key) >= 0);
 }
 
 /** The entry at 0-based `rank`, or undefined out of range. */

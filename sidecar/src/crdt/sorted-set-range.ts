@@ -86,8 +86,8 @@ export function zsetRangeByRank(state: ZsetState, start: number, stop: number, r
 
 /** Ascending ranks [from, to) of the entries in a score range. */
 function scoreSpan(state: ZsetState, range: ScoreRange): [number, number] {
-  const from = treeCountBefore(state.index, (e) => (range.minExclusive ? e.score > range.min : e.score >= range.min));
-  const to = treeCountBefore(state.index, (e) => (range.maxExclusive ? e.score >= range.max : e.score > range.max));
+  const from = treeCountBefore(state.index, (score) => (range.minExclusive ? score > range.min : score >= range.min));
+  const to = treeCountBefore(state.index, (score) => (range.maxExclusive ? score >= range.max : score > range.max));
   return [from, Math.max(from, to)];
 }
 
@@ -95,14 +95,14 @@ function lexStart(state: ZsetState, bound: LexBound): number {
   if (bound === '-') return 0;
   if (bound === '+') return zsetSize(state);
   const value = bound.value.toString('latin1');
-  return treeCountBefore(state.index, (e) => (bound.exclusive ? e.member > value : e.member >= value));
+  return treeCountBefore(state.index, (_score, e) => (bound.exclusive ? e.member > value : e.member >= value));
 }
 
 function lexEnd(state: ZsetState, bound: LexBound): number {
   if (bound === '-') return 0;
   if (bound === '+') return zsetSize(state);
   const value = bound.value.toString('latin1');
-  return treeCountBefore(state.index, (e) => (bound.exclusive ? e.member >= value : e.member > value));
+  return treeCountBefore(state.index, (_score, e) => (bound.exclusive ? e.member >= value : e.member > value));
 }
 
 function lexSpan(state: ZsetState, range: LexRange): [number, number] {

@@ -30,7 +30,7 @@ describe('sorted-set index (counted B+tree)', () => {
         assert.equal(treeAt(tree, rank), entry);
       });
       for (const s of [-1, 0, 5, 10, 20, 21]) {
-        assert.equal(treeCountBefore(tree, (e) => e.score >= s), model.filter((e) => e.score < s).length);
+        assert.equal(treeCountBefore(tree, (score) => score >= s), model.filter((e) => e.score < s).length);
       }
       assert.deepEqual(treeSlice(tree, 3, 50), model.slice(3, 53));
       assert.equal(treeRemove(tree, { member: 'absent', score: 1 }), false);
