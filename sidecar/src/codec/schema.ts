@@ -30,6 +30,14 @@ export function schema(): protobuf.Root {
   return root;
 }
 
+const types = new Map<string, protobuf.Type>();
+
+/** A message type of the package, looked up once (lookups walk the namespace tree). */
 export function messageType(name: string): protobuf.Type {
-  return schema().lookupType(`rediscrdt.replication.v1.${name}`);
+  let type = types.get(name);
+  if (type === undefined) {
+    type = schema().lookupType(`rediscrdt.replication.v1.${name}`);
+    types.set(name, type);
+  }
+  return type;
 }
