@@ -20,13 +20,20 @@ function multibulk(args: string[]): string {
 }
 
 /** SET key:i <16-byte value> / GET key:i, alternating, as redis-benchmark sends them. */
-function stream(n: number): Buffer {
+function commands(n: number): string[] {
   const parts: string[] = [];
   for (let i = 0; i < n; i++) {
     const key = `key:${String(i % 100_000).padStart(12, '0')}`;
     parts.push(i % 2 === 0 ? multibulk(['SET', key, 'v'.repeat(16)]) : multibulk(['GET', key]));
   }
-  return Buffer.from(parts.join(''), 'latin1');
+  return parts;
+}
+
+/** Reads that each hold exactly `per` whole commands, as a client pipelining `-P per` sends. */
+function perCommands(cmds: string[], per: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < cmds.length; i += per) out.push(Buffer.from(cmds.slice(i, i + per).join(''), 'latin1'));
+  return out;
 }
 
 /** Cuts the stream as the socket would: fixed-size reads. */
@@ -87,8 +94,10 @@ function compare(label: string, chunks: Buffer[]): void {
   );
 }
 
-const data = stream(COMMANDS);
+const cmds = commands(COMMANDS);
+const data = Buffer.from(cmds.join(''), 'latin1');
 console.log(`${COMMANDS} pipelined SET/GET commands, ${(data.length / 1e6).toFixed(1)} MB, median of ${ROUNDS} interleaved rounds`);
 compare('64 KB reads (deep pipeline)', chunk(data, 65536));
-compare('16 commands per read (-P 16)', chunk(data, Math.round((data.length / COMMANDS) * 16)));
-compare('1 command per read (-P 1)', chunk(data, Math.round(data.length / COMMANDS)));
+compare('16 whole commands per read (-P 16)', perCommands(cmds, 16));
+compare('1 whole command per read (-P 1)', perCommands(cmds, 1));
+compare('~47-byte reads cutting commands', chunk(data, Math.round(data.length / COMMANDS)));

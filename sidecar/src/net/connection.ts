@@ -113,6 +113,9 @@ export class Connection implements Client {
   }
 
   close(): void {
+    // Also stops the command loop at once if a command closes its own client.
+    this.closing = true;
+    this.ended = true;
     this.socket.destroy();
   }
 
@@ -128,7 +131,7 @@ export class Connection implements Client {
     if (this.decoder.error?.reply === null) {
       // Query buffer limit: Redis frees the client without a reply.
       this.host.stats.protocolErrors++;
-      this.socket.destroy();
+      this.close();
       return;
     }
     this.process();
@@ -203,7 +206,7 @@ export class Connection implements Client {
   private writeReleased(): void {
     while (this.queue.length > 0 && this.queue[0]?.released === true) {
       const p = this.queue.shift();
-      if (p === undefined || this.closed) continue;
+      if (p === undefined || this.closed || this.socket.destroyed) continue;
       this.queuedBytes -= p.bytes;
       this.host.stats.bytesOut += p.bytes;
       if (!writeChunks(this.socket, p.data)) this.waitForDrain();

@@ -31,7 +31,11 @@ const MAX_CLIENTS_REPLY = 'ERR max number of clients reached';
  */
 export class RespServer implements ConnectionHost {
   readonly stats = new ServerStats();
-  readonly limits: RequestLimits;
+  /**
+   * Request limits shared by every connection's decoder: assigning a field (CONFIG
+   * SET proto-max-bulk-len, client-query-buffer-limit) applies to all clients at once.
+   */
+  readonly limits: { -readonly [K in keyof RequestLimits]: RequestLimits[K] };
   readonly maxPushBacklog: number;
   /** Open connections by id (CLIENT LIST, CLIENT KILL). */
   readonly clients = new Map<number, Connection>();

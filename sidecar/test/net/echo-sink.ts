@@ -2,8 +2,8 @@ import { BLOCKED, type Client, type CommandSink } from '../../src/commands/clien
 import { OK, PONG, array, bulk, error, integer, type Reply } from '../../src/resp/reply.js';
 
 /**
- * A tiny CommandSink for network tests: PING, ECHO, QUIT, HELLO, INCR (a counter
- * per connection), BLOCK (returns BLOCKED; `unblockAll` answers), PUSH (an
+ * A tiny CommandSink for network tests: PING, ECHO, QUIT, HELLO, AUTH, KILL (closes
+ * its own connection), ARGC, ARGS, BLOCK (returns BLOCKED; `unblockAll` answers), PUSH (an
  * out-of-band push to itself), BIG n (an n-byte bulk). Records every call.
  */
 export class EchoSink implements CommandSink {
@@ -27,6 +27,7 @@ export class EchoSink implements CommandSink {
       case 'hello': client.protocol = words[1] === '3' ? 3 : 2; return OK;
       case 'auth': client.authenticated = true; return OK;
       case 'block': this.blocked.push(client); return BLOCKED;
+      case 'kill': client.close(); return OK;
       case 'push': client.push({ kind: 'push', items: [bulk('message'), bulk(words[1] ?? '')] }); return OK;
       case 'big': return bulk(Buffer.alloc(Number(words[1]), 120));
       case 'argc': return integer(args.length);

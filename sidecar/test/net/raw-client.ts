@@ -3,7 +3,9 @@ import net from 'node:net';
 /** A bare TCP client for network tests: writes raw bytes, collects raw bytes. */
 export class RawClient {
   readonly socket: net.Socket;
-  received = Buffer.alloc(0);
+  /** Bytes received so far (kept as chunks; concatenated on demand). */
+  receivedLength = 0;
+  private chunks: Buffer[] = [];
   dataEvents = 0;
   closed = false;
   private waiters: (() => void)[] = [];
@@ -12,7 +14,8 @@ export class RawClient {
     this.socket = socket;
     socket.on('data', (d: Buffer) => {
       this.dataEvents++;
-      this.received = Buffer.concat([this.received, d]);
+      this.chunks.push(d);
+      this.receivedLength += d.length;
       this.wake();
     });
     socket.on('close', () => {
@@ -31,6 +34,11 @@ export class RawClient {
 
   write(data: string | Buffer): void {
     this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  get received(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0] ?? Buffer.alloc(0);
   }
 
   text(): string {
@@ -55,7 +63,7 @@ export class RawClient {
   }
 
   untilText(expected: string, ms?: number): Promise<void> {
-    return this.until(() => this.received.length >= expected.length, ms);
+    return this.until(() => this.receivedLength >= Buffer.byteLength(expected, 'latin1'), ms);
   }
 
   untilClosed(ms?: number): Promise<void> {

@@ -93,6 +93,29 @@ describe('net/server: requests and replies over TCP', () => {
     c.destroy();
   });
 
+  it('a push waits behind a batch the sink has not released yet', async () => {
+    sink.holdFlushes = true;
+    const c = await RawClient.connect(server.port);
+    c.write(cmd('ECHO', 'first'));
+    await waitFor(() => sink.heldFlushes.length === 1);
+    server.clients.get(sink.connectedIds[0] ?? -1)?.push(bulk('pushed'));
+    await sleep(20);
+    assert.equal(c.text(), '');
+    sink.heldFlushes[0]?.();
+    const want = '$5\r\nfirst\r\n$6\r\npushed\r\n';
+    await c.untilText(want);
+    assert.equal(c.text(), want);
+    c.destroy();
+  });
+
+  it('a command that closes its own client stops the pipeline at once', async () => {
+    const c = await RawClient.connect(server.port);
+    c.write(cmd('PING') + cmd('KILL') + cmd('PING'));
+    await c.untilClosed();
+    assert.deepEqual(sink.executed.map((a) => a[0]), ['PING', 'KILL']);
+    await waitFor(() => sink.disconnectedIds.length === 1);
+  });
+
   it('QUIT replies, then closes; later commands are not run', async () => {
     const c = await RawClient.connect(server.port);
     c.write(cmd('PING') + cmd('QUIT') + cmd('PING'));
@@ -186,6 +209,18 @@ describe('net/server: limits and lifecycle', () => {
     b.write(cmd('AUTH', 'pw') + cmd(...Array<string>(11).fill('ARGC')));
     await b.untilText('+OK\r\n:11\r\n');
     b.destroy();
+    await server.close(200);
+  });
+
+  it('limit changes apply to connected clients', async () => {
+    const { server } = await start();
+    const c = await RawClient.connect(server.port);
+    c.write(cmd('ECHO', 'abcdef'));
+    await c.untilText('$6\r\nabcdef\r\n');
+    server.limits.maxBulkLen = 5;
+    c.write(cmd('ECHO', 'abcdef'));
+    await c.untilClosed();
+    assert.equal(c.text(), '$6\r\nabcdef\r\n-ERR Protocol error: invalid bulk length\r\n');
     await server.close(200);
   });
 

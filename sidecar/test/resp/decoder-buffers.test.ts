@@ -85,7 +85,7 @@ describe('resp/decoder: buffers and ownership', () => {
           assert.deepEqual(decodeChunks(chunks), { commands: want, error: null });
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });
