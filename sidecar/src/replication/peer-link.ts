@@ -159,9 +159,11 @@ export class PeerLink {
   private disconnected(call: grpc.ClientDuplexStream<ReplicationMessage, Incoming>, reason: string): void {
     if (call !== this.call) return;
     this.teardown();
-    this.lastError = reason;
     if (this.state === 'paused' || this.state === 'stopped') return;
     if (this.state === 'streaming') this.host.logger.warn('Replication stream down', { peer: this.peer.id, reason });
+    // Log each new failure once, not every retry (a refused certificate retries forever).
+    else if (reason !== this.lastError) this.host.logger.warn('Cannot replicate from peer', { peer: this.peer.id, address: this.peer.address, reason });
+    this.lastError = reason;
     this.state = 'backoff';
     this.reconnects += 1;
     const delay = this.backoffMs * (0.5 + Math.random() / 2);
