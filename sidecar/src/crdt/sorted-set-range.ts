@@ -145,3 +145,8 @@ export function zsetLexCount(state: ZsetState, range: LexRange): number {
 export function zsetItems(state: ZsetState): ZsetItem[] {
   return ranks(state, 0, zsetSize(state), false);
 }
+
+/** Members kept only as delete floors of ZINCRBY totals (for INFO's tombstone count). */
+export function zsetTombstones(state: ZsetState): number {
+  return state.entries.size - treeSize(state.index);
+}

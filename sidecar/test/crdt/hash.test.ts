@@ -68,6 +68,7 @@ const driver: CrdtDriver<HashState, HashOp> = {
   generate,
   visible,
   encode: encodeHashState,
+  decode: decodeHashState,
 };
 
 /** Applies effects in order, each with a context. */

@@ -24,6 +24,8 @@ export interface CrdtDriver<S, E> {
   visible(state: S): unknown;
   /** The full state in canonical bytes (snapshot codec): metadata must converge too. */
   encode?(state: S): Buffer;
+  /** The snapshot decoder: decode(encode(s)) must show the same value and re-encode identically. */
+  decode?(buf: Buffer): S;
 }
 
 interface Replica<S> {
@@ -93,9 +95,15 @@ export function runSchedule<S, E>(driver: CrdtDriver<S, E>, count: number, actio
   return replicas.map((replica) => replica.state);
 }
 
-/** Asserts all final states show the same value (and encode to the same bytes). */
+/** Asserts all final states show the same value (and encode to the same bytes, and round-trip). */
 export function assertConverged<S, E>(driver: CrdtDriver<S, E>, states: readonly S[]): void {
   const first = states[0] as S;
+  if (driver.encode && driver.decode) {
+    const bytes = driver.encode(first);
+    const copy = driver.decode(bytes);
+    assert.deepEqual(driver.visible(copy), driver.visible(first), 'snapshot round trip changes the value');
+    assert.ok(driver.encode(copy).equals(bytes), 'snapshot round trip changes the metadata');
+  }
   for (const state of states.slice(1)) {
     assert.deepEqual(driver.visible(state), driver.visible(first));
     if (driver.encode) assert.ok(driver.encode(state).equals(driver.encode(first)), 'snapshots differ');

@@ -32,6 +32,7 @@ const driver: CrdtDriver<OrSet, SetOp> = {
   },
   visible: sortedMembers,
   encode: encodeSetState,
+  decode: decodeSetState,
 };
 
 describe('OR-Set', () => {

@@ -48,6 +48,7 @@ const driver: CrdtDriver<ZsetState, ZsetOp> = {
   generate,
   visible,
   encode: encodeZsetState,
+  decode: decodeZsetState,
 };
 
 function run(state: ZsetState, ...steps: [ZsetEffect, OpContext][]): ZsetState {
