@@ -217,5 +217,5 @@ export const commandDocsCommands: CommandSpec[] = [
     command('command|list', -2, FLAGS, NO_KEYS, 'server', 'Returns a list of command names', commandList, '7.0.0'),
     command('command|getkeys', -4, FLAGS, NO_KEYS, 'server', 'Extracts the key names from an arbitrary command', commandGetkeys, '2.8.13'),
     command('command|help', 2, FLAGS, NO_KEYS, 'server', 'Returns helpful text about the different subcommands', () => helpReply('COMMAND', COMMAND_HELP), '5.0.0'),
-  ], commandAll, FLAGS),
+  ], { arity: -1, handler: commandAll, flags: FLAGS }),
 ];

@@ -16,7 +16,9 @@ import { command, NO_KEYS, type CommandSpec } from './spec.js';
  */
 
 type Fields = [string, string | number][];
-type SectionBuilder = (server: ServerContext, now: number) => Fields;
+type KeyCounts = () => { keys: number; expires: number };
+/** Builds one section; `counts` walks the keyspace at most once per INFO call. */
+type SectionBuilder = (server: ServerContext, now: number, counts: KeyCounts) => Fields;
 
 /** Redis's bytesToHuman (e.g. 968.54K). */
 function human(bytes: number): string {
@@ -121,18 +123,18 @@ const commandstats: SectionBuilder = (s) => {
 const cluster: SectionBuilder = () => [['cluster_enabled', 0]];
 
 /** Redis omits db0 when the database is empty. avg_ttl is not tracked (Redis samples it). */
-const keyspace: SectionBuilder = (s) => {
-  const { keys, expires } = countKeys(s);
+const keyspace: SectionBuilder = (_s, _now, counts) => {
+  const { keys, expires } = counts();
   return keys === 0 ? [] : [['db0', `keys=${keys},expires=${expires},avg_ttl=0`]];
 };
 
 /** The CRDT state of this replica; the op log and replication add their own fields. */
-const crdt: SectionBuilder = (s) => {
+const crdt: SectionBuilder = (s, _now, counts) => {
   const vv = [...s.engine.vv].map(([replica, seq]) => `${replica}=${seq}`).join(',');
   return [
     ['replica_id', s.config.replicaId], ['ops_originated', s.engine.opsOriginated],
     ['ops_applied', s.engine.opsApplied], ['version_vector', vv], ['hlc', s.engine.lastHlc],
-    ['keys', countKeys(s).keys], ['records', s.keyspace.size], ['expired_keys', s.engine.expiredKeys],
+    ['keys', counts().keys], ['records', s.keyspace.size], ['expired_keys', s.engine.expiredKeys],
   ];
 };
 
@@ -185,9 +187,11 @@ export function renderInfo(s: ServerContext, args: readonly Buffer[], now: numbe
     fields.push(...provider.fields());
     extras.set(provider.section, fields);
   }
+  let memo: ReturnType<KeyCounts> | undefined;
+  const counts: KeyCounts = () => (memo ??= countKeys(s));
   const parts: string[] = [];
   for (const [name, header, build] of SECTIONS) {
-    if (all || names.has(name)) parts.push(sectionText(header, build(s, now), extras.get(name) ?? []));
+    if (all || names.has(name)) parts.push(sectionText(header, build(s, now, counts), extras.get(name) ?? []));
     extras.delete(name);
   }
   for (const [name, fields] of extras) {

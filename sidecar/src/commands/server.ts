@@ -25,17 +25,26 @@ export function helpReply(container: string, lines: readonly string[]): Reply {
 /** Never runs: the dispatcher always resolves a container to one of its subcommands. */
 const containerHandler: Handler = () => error('ERR container command called without a subcommand');
 
+/** How a container runs without a subcommand (only COMMAND does: arity -1). */
+export interface ContainerOptions {
+  readonly arity: number;
+  readonly handler: Handler;
+  readonly flags: readonly CommandFlag[];
+}
+
+const NEEDS_SUBCOMMAND: ContainerOptions = { arity: -2, handler: containerHandler, flags: [] };
+
 /**
- * A container command (CLIENT, CONFIG, PUBSUB...): Redis 7.0 gives containers no flags of
- * their own and lists subcommands by `container|sub` name (commands.def).
+ * A container command (CLIENT, CONFIG, PUBSUB...): Redis 7.0 gives containers arity -2,
+ * no flags of their own, and names subcommands `container|sub` (commands.def).
  */
 export function containerCommand(
   name: string, group: string, summary: string, since: string, subcommands: readonly CommandSpec[],
-  handler: Handler = containerHandler, flags: readonly CommandFlag[] = [],
+  options: ContainerOptions = NEEDS_SUBCOMMAND,
 ): CommandSpec {
   const map = new Map<string, CommandSpec>();
   for (const sub of subcommands) map.set(sub.name.slice(name.length + 1), sub);
-  return { ...command(name, name === 'command' ? -1 : -2, flags, NO_KEYS, group, summary, handler, since), subcommands: map };
+  return { ...command(name, options.arity, options.flags, NO_KEYS, group, summary, options.handler, since), subcommands: map };
 }
 
 /**
