@@ -8,6 +8,12 @@ const LF = 10;
 const STAR = 42;
 const DOLLAR = 36;
 const EMPTY = Buffer.alloc(0);
+/**
+ * Bytes charged to the query buffer limit per argument on top of its length:
+ * each one is a Buffer object, so `*2147483647` followed by empty bulks must not
+ * grow the argument list forever without reaching the limit.
+ */
+const ARG_OVERHEAD = 32;
 /** Smallest buffer allocated when a partial request must be kept across reads. */
 const MIN_GROW = 1024;
 
@@ -142,7 +148,7 @@ export class RequestDecoder {
       if (this.end - this.pos < this.bulkLen + 2) return false;
       const start = this.pos;
       this.args.push(this.extract(start, start + this.bulkLen));
-      this.argBytes += this.bulkLen;
+      this.argBytes += this.bulkLen + ARG_OVERHEAD;
       this.advance(start + this.bulkLen + 2);
       this.bulkLen = -1;
       this.argsLeft--;

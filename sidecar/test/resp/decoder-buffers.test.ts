@@ -47,7 +47,7 @@ describe('resp/decoder: buffers and ownership', () => {
     d.push(Buffer.from('*2\r\n$3\r\nGET\r\n$3\r\nab'));
     assert.equal(d.next(), null);
     assert.equal(d.midRequest, true);
-    assert.equal(d.bufferedBytes, 3 + 2); // the GET arg plus the partial 'ab'
+    assert.equal(d.bufferedBytes, 3 + 32 + 2); // GET (+32 per argument object) and the partial 'ab'
     d.push(Buffer.from('c\r\n'));
     assert.deepEqual(d.next()?.map(String), ['GET', 'abc']);
     assert.equal(d.midRequest, false);
@@ -64,6 +64,16 @@ describe('resp/decoder: buffers and ownership', () => {
     const err = errorOf(d); // a call, so TypeScript does not keep the earlier narrowing
     assert.equal(err?.reason, 'max query buffer length reached');
     assert.equal(err?.reply, null, 'closed without a reply');
+  });
+
+  it('empty arguments still count toward the query buffer limit', () => {
+    const d = new RequestDecoder({ ...DEFAULT_LIMITS, maxQueryBuffer: 10_000 });
+    d.push(Buffer.from('*2147483647\r\n'));
+    for (let i = 0; i < 1000 && d.error === null; i++) {
+      d.push(Buffer.from('$0\r\n\r\n'));
+      d.next();
+    }
+    assert.equal(errorOf(d)?.reason, 'max query buffer length reached');
   });
 
   it('stops decoding for good after an error', () => {
