@@ -31,6 +31,8 @@ const PARAMS: readonly Param[] = [
   ['maxmemory-policy', () => 'noeviction'],
   ['proto-max-bulk-len', (s) => String(s.config.protoMaxBulkLen)],
   ['timeout', () => '0'],
+  // Keyspace notifications are not implemented: report them off, as an unconfigured Redis does.
+  ['notify-keyspace-events', () => ''],
   ['dir', (s) => s.config.dataDir],
   ['replica-id', (s) => s.config.replicaId],
 ];

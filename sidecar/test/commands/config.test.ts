@@ -22,7 +22,7 @@ describe('CONFIG', () => {
     assert.deepEqual(plain(h.run(['config', 'get', '*'])), {
       port: '6379', bind: '127.0.0.1', requirepass: 'secret', appendonly: 'yes', appendfsync: 'everysec', save: '',
       databases: '1', maxclients: '10000', maxmemory: '0', 'maxmemory-policy': 'noeviction',
-      'proto-max-bulk-len': '536870912', timeout: '0', dir: '/tmp/redis-crdt-test', 'replica-id': 'test',
+      'proto-max-bulk-len': '536870912', timeout: '0', 'notify-keyspace-events': '', dir: '/tmp/redis-crdt-test', 'replica-id': 'test',
     });
     assert.deepEqual(plain(createHarness().run(['config', 'get', 'requirepass'])), { requirepass: '' });
   });

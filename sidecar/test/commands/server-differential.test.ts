@@ -46,7 +46,8 @@ const CASES: Record<string, Command[]> = {
   ],
   'CONFIG errors': [
     ['config', 'set', 'foo', 'bar'], ['config', 'set', 'a', 'b', 'c'], ['config', 'set', 'port'], ['config', 'get'],
-    ['config', 'get', 'nosuch'], ['config', 'get', 'maxmemory'], ['config', 'get', 'timeout'], ['config', 'nope'], ['config'],
+    ['config', 'get', 'nosuch'], ['config', 'get', 'maxmemory'], ['config', 'get', 'timeout'], ['config', 'get', 'notify-keyspace-events'],
+    ['config', 'get', 'maxmemory-policy'], ['config', 'nope'], ['config'],
     ['config', 'help', 'x'], ['config', 'resetstat'],
   ],
   'COMMAND': [
