@@ -1,3 +1,5 @@
+import { storeValue, type StoredValue } from './rga-element.js';
+
 /**
  * A tiny growable byte writer and its reader for the list snapshot codec: unsigned
  * varints (LEB128, 7 bits a byte) for any safe integer up to 2^53, length-prefixed
@@ -38,6 +40,15 @@ export class ByteWriter {
     return this.bytes(Buffer.from(value, 'utf8'));
   }
 
+  /** A list value: its bytes, whether held as a Buffer or a latin1 string. */
+  value(value: StoredValue): this {
+    if (typeof value !== 'string') return this.bytes(value);
+    this.uint(value.length);
+    this.reserve(value.length);
+    this.length += this.buffer.write(value, this.length, value.length, 'latin1');
+    return this;
+  }
+
   finish(): Buffer {
     return Buffer.from(this.buffer.subarray(0, this.length));
   }
@@ -72,6 +83,11 @@ export class ByteReader {
 
   string(): string {
     return this.bytes().toString('utf8');
+  }
+
+  /** A list value, held as storeValue would hold it. */
+  value(): StoredValue {
+    return storeValue(this.bytes());
   }
 
   done(): boolean {

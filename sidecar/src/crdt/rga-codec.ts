@@ -10,11 +10,11 @@ import { createList, internReplica, type ListState } from './rga-state.js';
  * shape, weights and the id index are rebuilt). Layout, all varints:
  *
  *   version=1, lastWrite.hlc, lastWrite.replica, replicas[count, utf8…], elements[count, element…]
- *   element = flags [replica seq idx hlc parent]? (value | removedReplica removedSeq) [setHlc setReplica]?
+ *   element = flags [replica seq idx hlc parent]? (value | removed.replica removed.seq) [set.hlc set.replica]?
  *
  * flags: 1 = same op as the previous element with idx + 1 (its parent is that element:
  * an RPUSH of many values costs a byte plus its value per element), 2 = tombstone,
- * 4 = value stamp differs from the insert stamp. `parent`: 0 = head or none (cleared by
+ * 4 = the value has its own LWW stamp (an LSET won). `parent`: 0 = head or none (cleared by
  * GC), else replica+1, seq, idx of a stored element earlier in the sequence.
  */
 const VERSION = 1;
@@ -35,15 +35,15 @@ export function encodeListState(state: ListState): Buffer {
   for (let element = elementAt(cursor); element !== undefined; element = elementAt(cursor)) {
     const sameOp = previous !== undefined && element.parent === previous && previous.seq === element.seq
       && previous.replica === element.replica;
-    const setStamp = element.setHlc !== element.hlc || element.setReplica !== element.replica;
-    out.uint((sameOp ? SAME_OP : 0) | (element.value === null ? TOMBSTONE : 0) | (setStamp ? SET_STAMP : 0));
+    const set = element.set;
+    out.uint((sameOp ? SAME_OP : 0) | (element.value === null ? TOMBSTONE : 0) | (set !== null ? SET_STAMP : 0));
     if (!sameOp) {
       out.uint(no(element.replica)).uint(element.seq).uint(element.idx).uint(element.hlc);
       writeParent(out, element.parent, no);
     }
-    if (element.value !== null) out.bytes(element.value);
-    else out.uint(no(element.removedReplica ?? '')).uint(element.removedSeq);
-    if (setStamp) out.uint(element.setHlc).uint(no(element.setReplica));
+    if (element.value !== null) out.value(element.value);
+    else out.uint(no(element.removed?.replica ?? '')).uint(element.removed?.seq ?? 0);
+    if (set !== null) out.uint(set.hlc).uint(no(set.replica));
     previous = element;
     advance(cursor);
   }
@@ -96,13 +96,11 @@ function readElement(
     parent = readParent(input, state, name);
   }
   const tombstone = (flags & TOMBSTONE) !== 0;
-  const value = tombstone ? null : input.bytes();
-  const removedReplica = tombstone ? name(input.uint()) : null;
-  const removedSeq = tombstone ? input.uint() : 0;
-  const setHlc = (flags & SET_STAMP) !== 0 ? input.uint() : hlc;
-  const setReplica = (flags & SET_STAMP) !== 0 ? name(input.uint()) : replica;
+  const value = tombstone ? null : input.value();
+  const removed = tombstone ? { replica: name(input.uint()), seq: input.uint() } : null;
+  const set = (flags & SET_STAMP) !== 0 ? { hlc: input.uint(), replica: name(input.uint()) } : null;
   return {
-    replica, seq, idx, hlc, parent, value, setHlc, setReplica, removedReplica, removedSeq,
+    replica, seq, idx, hlc, parent, value, set, removed,
     leaf: state.tree.first,
   };
 }

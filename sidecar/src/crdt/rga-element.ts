@@ -1,5 +1,6 @@
 import type { Hlc } from './hlc.js';
 import type { RgaLeaf } from './order-statistic-tree.js';
+import type { Dot, Stamp } from './stamp.js';
 
 /**
  * The id of one list element: the dot of the operation that inserted it plus its
@@ -30,16 +31,44 @@ export interface RgaElement {
    * be concurrent with future ops; GC clears it once the element itself is stable.
    */
   parent: RgaElement | null;
-  /** The value; null once removed (a tombstone keeps only its position and id). */
-  value: Buffer | null;
-  /** LWW stamp of the value (LSET): hlc and replica of the last winning write. */
-  setHlc: Hlc;
-  setReplica: string;
+  /** The value (see StoredValue); null once removed (a tombstone keeps only position and id). */
+  value: StoredValue | null;
+  /**
+   * LWW stamp of the value after an LSET won; null while the value is the inserted one
+   * (its stamp is then the insert's). Optional objects rather than four fields: Node's
+   * V8 has no pointer compression, so every field costs 8 bytes on a million elements.
+   */
+  set: Stamp | null;
   /** The dot of the remove that made this a tombstone (GC waits for it to be stable). */
-  removedReplica: string | null;
-  removedSeq: number;
+  removed: Dot | null;
   /** The leaf of the order-statistic tree that holds the element. */
   leaf: RgaLeaf;
+}
+
+/**
+ * How a value is held. A Buffer costs ~100 bytes of object header on the V8 heap, more
+ * than a typical list element's bytes; a one-byte ("latin1") string holding the same
+ * bytes costs ~16 plus the bytes, round-trips exactly (byte b ↔ char code b) and
+ * compares with ===. So values up to STRING_LIMIT bytes are kept as strings and turned
+ * back into Buffers on read; larger ones stay Buffers (no copy, no V8 string limit).
+ * The type follows from the length, so equal values always have equal representations.
+ */
+export type StoredValue = string | Buffer;
+
+const STRING_LIMIT = 4096;
+
+export function storeValue(value: Buffer): StoredValue {
+  return value.length <= STRING_LIMIT ? value.toString('latin1') : value;
+}
+
+export function loadValue(value: StoredValue): Buffer {
+  return typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
+}
+
+/** Byte equality of two stored values. */
+export function sameValue(a: StoredValue, b: StoredValue): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.equals(b);
 }
 
 /** True when `a` has RGA priority over `b`: larger (hlc, lower replica) insert stamp. */
@@ -47,6 +76,11 @@ export function insertedLater(a: RgaElement, hlc: Hlc, replica: string): boolean
   if (a.hlc !== hlc) return a.hlc > hlc;
   // Same tie-break as compareStamps in stamp.ts: the lower replica id wins an exact tie.
   return a.replica < replica;
+}
+
+/** The LWW stamp of the element's current value. */
+export function valueStamp(element: RgaElement): Stamp {
+  return element.set ?? { hlc: element.hlc, replica: element.replica };
 }
 
 export function idOf(element: RgaElement): ElementId {

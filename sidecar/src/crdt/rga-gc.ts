@@ -54,8 +54,8 @@ export function gcList(state: ListState, stable: ReadonlyMap<string, number>): n
 }
 
 function collectable(element: RgaElement, stable: ReadonlyMap<string, number>, blocked: ReadonlySet<RgaElement>): boolean {
-  return element.value === null && element.removedReplica !== null && !blocked.has(element)
-    && vvCovers(stable, element.removedReplica, element.removedSeq);
+  return element.value === null && element.removed !== null && !blocked.has(element)
+    && vvCovers(stable, element.removed.replica, element.removed.seq);
 }
 
 function indexOf(elements: readonly RgaElement[]): ElementIndex {

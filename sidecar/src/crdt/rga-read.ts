@@ -1,7 +1,7 @@
 import {
   advance, elementAt, locateVisible, retreat, startCursor, visibleBefore, type Cursor,
 } from './order-statistic-tree.js';
-import { idOf, type ElementId, type RgaElement } from './rga-element.js';
+import { idOf, loadValue, type ElementId, type RgaElement } from './rga-element.js';
 import { lookupElement } from './rga-index.js';
 import type { ListState } from './rga-state.js';
 
@@ -44,7 +44,8 @@ function visibleCursor(state: ListState, index: number): Cursor | undefined {
 /** LINDEX. */
 export function listAt(state: ListState, index: number): Buffer | undefined {
   const cursor = visibleCursor(state, index);
-  return cursor === undefined ? undefined : elementAt(cursor)?.value ?? undefined;
+  const value = cursor === undefined ? null : elementAt(cursor)?.value ?? null;
+  return value === null ? undefined : loadValue(value);
 }
 
 export function entryAt(state: ListState, index: number): ListEntry | undefined {
@@ -74,7 +75,8 @@ export function indexOfId(state: ListState, id: ElementId): number {
 
 /** The current value of an element, or undefined when it is unknown or removed. */
 export function valueOfId(state: ListState, id: ElementId): Buffer | undefined {
-  return lookupElement(state.ids, id)?.value ?? undefined;
+  const value = lookupElement(state.ids, id)?.value ?? null;
+  return value === null ? undefined : loadValue(value);
 }
 
 /**
@@ -150,5 +152,5 @@ export function hasStoredElements(state: ListState): boolean {
 }
 
 function toEntry(element: RgaElement): ListEntry {
-  return { id: idOf(element), value: element.value as Buffer };
+  return { id: idOf(element), value: loadValue(element.value as Buffer) };
 }

@@ -1,7 +1,7 @@
 import {
   adjustWeight, advance, cursorOf, elementAt, insertAt, startCursor, type Cursor,
 } from './order-statistic-tree.js';
-import { insertedLater, type ElementId, type RgaElement } from './rga-element.js';
+import { insertedLater, storeValue, valueStamp, type ElementId, type RgaElement } from './rga-element.js';
 import { hasOp, indexOp, lookupElement } from './rga-index.js';
 import { internReplica, type ListState } from './rga-state.js';
 import { compareStamps, maxStamp, observed, type OpContext } from './stamp.js';
@@ -67,8 +67,8 @@ function integrateInsert(state: ListState, anchorId: ElementId | null, values: r
   let parent = anchor;
   for (let idx = 0; idx < values.length; idx++) {
     const element: RgaElement = {
-      replica, seq: ctx.seq, idx, hlc: ctx.hlc, parent, value: values[idx] as Buffer,
-      setHlc: ctx.hlc, setReplica: replica, removedReplica: null, removedSeq: 0, leaf: at.leaf,
+      replica, seq: ctx.seq, idx, hlc: ctx.hlc, parent, value: storeValue(values[idx] as Buffer),
+      set: null, removed: null, leaf: at.leaf,
     };
     elements.push(element);
     parent = element;
@@ -100,8 +100,7 @@ function skipConcurrent(state: ListState, anchor: RgaElement | null, ctx: OpCont
 function tombstone(state: ListState, element: RgaElement, ctx: OpContext): void {
   if (element.value === null) return; // first remover wins the record; any one is enough for GC
   element.value = null;
-  element.removedReplica = internReplica(state, ctx.origin);
-  element.removedSeq = ctx.seq;
+  element.removed = { replica: internReplica(state, ctx.origin), seq: ctx.seq };
   adjustWeight(element.leaf, -1);
   state.tombstones++;
 }
@@ -113,10 +112,9 @@ function applySet(state: ListState, id: ElementId, value: Buffer, ctx: OpContext
   const element = lookupElement(state.ids, id);
   // A removed (or collected) element stays removed: removal wins over a concurrent LSET.
   if (element === undefined || element.value === null) return;
-  if (compareStamps(stamp, { hlc: element.setHlc, replica: element.setReplica }) <= 0) return;
-  element.value = value;
-  element.setHlc = ctx.hlc;
-  element.setReplica = internReplica(state, ctx.origin);
+  if (compareStamps(stamp, valueStamp(element)) <= 0) return;
+  element.value = storeValue(value);
+  element.set = { hlc: ctx.hlc, replica: internReplica(state, ctx.origin) };
 }
 
 /**
@@ -135,5 +133,6 @@ export function deleteListObserved(state: ListState, ctx: OpContext): ListState 
 export { createList, type ListState } from './rga-state.js';
 export { idOf, sameElementId, type ElementId } from './rga-element.js';
 export * from './rga-read.js';
+export * from './rga-search.js';
 export { gcList } from './rga-gc.js';
 export { decodeListState, encodeListState } from './rga-codec.js';

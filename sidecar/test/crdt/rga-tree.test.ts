@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   anchorForIndex, applyListEffect, createList, decodeListState, encodeListState, gcList, idAt, indexOfId,
-  listAt, listEntriesReverse, listLength, listRange, listValues, type ListState,
+  listAt, listEntriesReverse, listFind, listFirstMatch, listLength, listRange, listValues, type ListState,
 } from '../../src/crdt/rga.js';
 import type { OpContext } from '../../src/crdt/stamp.js';
 
@@ -88,5 +88,30 @@ describe('RGA list: order-statistic tree at scale', function () {
     assert.equal(listAt(state, 0)?.toString(), '0');
     assert.equal(gcList(state, new Map([['solo', 150_000]])), 50_000);
     assert.equal(listAt(state, 0)?.toString(), '0');
+  });
+});
+
+describe('RGA list: search by value', () => {
+  it('finds every match from any start, forwards and backwards, like a scan of the array', () => {
+    const listArb = fc.array(fc.constantFrom('a', 'b', 'c', 'x'.repeat(5000)), { maxLength: 300 });
+    fc.assert(fc.property(listArb, fc.integer({ min: -320, max: 320 }), fc.boolean(), fc.constantFrom('a', 'b', 'x'.repeat(5000)), (values, from, reverse, probe) => {
+      const { state, next } = sequence();
+      // One op per value, alternating head and tail inserts, so leaves and chains mix.
+      const model: string[] = [];
+      for (const value of values) {
+        const atHead = model.length % 3 === 0;
+        applyListEffect(state, { type: 'list.insert', anchor: anchorForIndex(state, atHead ? 0 : model.length), values: [Buffer.from(value)] }, next());
+        if (atHead) model.unshift(value); else model.push(value);
+      }
+      const start = from < 0 ? from + model.length : from;
+      const expected: number[] = [];
+      if (start >= 0 && start < model.length) {
+        for (let i = start; i >= 0 && i < model.length; i += reverse ? -1 : 1) if (model[i] === probe) expected.push(i);
+      }
+      const found = [...listFind(state, Buffer.from(probe), from, reverse)];
+      assert.deepEqual(found.map((match) => match.index), expected);
+      for (const match of found) assert.equal(indexOfId(state, match.id), match.index);
+      assert.equal(listFirstMatch(state, Buffer.from(probe))?.index, model.indexOf(probe) < 0 ? undefined : model.indexOf(probe));
+    }), { numRuns: RUNS * 5 });
   });
 });

@@ -1,0 +1,49 @@
+import { advance, elementAt, locateVisible, retreat } from './order-statistic-tree.js';
+import { idOf, sameValue, storeValue, type ElementId } from './rga-element.js';
+import type { ListState } from './rga-state.js';
+
+/**
+ * Search by value, for LPOS, LREM and LINSERT's pivot: like Redis, a linear scan
+ * (O(log n) to the start, then O(elements scanned)), but over the tree's leaves with
+ * no per-element allocation, comparing stored values directly (=== for the common
+ * short values, see StoredValue).
+ */
+export interface ListMatch {
+  /** Visible index of the match. */
+  readonly index: number;
+  readonly id: ElementId;
+}
+
+/**
+ * Every element equal to `value`, walking from visible index `from` (negative counts
+ * from the tail; default the head, or the tail when `reverse`) towards the tail, or
+ * towards the head when `reverse`. Stop iterating when you have enough (LPOS COUNT/MAXLEN).
+ */
+export function* listFind(state: ListState, value: Buffer, from?: number, reverse = false): Generator<ListMatch> {
+  const length = state.tree.root.weight;
+  const requested = from ?? (reverse ? -1 : 0);
+  const start = requested < 0 ? requested + length : requested;
+  if (start < 0 || start >= length) return;
+  const probe = storeValue(value);
+  const cursor = locateVisible(state.tree, start);
+  let index = start;
+  for (;;) {
+    const element = elementAt(cursor);
+    if (element === undefined) return;
+    if (element.value !== null) {
+      if (sameValue(element.value, probe)) yield { index, id: idOf(element) };
+      index += reverse ? -1 : 1;
+    }
+    if (reverse) {
+      if (!retreat(cursor)) return;
+    } else {
+      advance(cursor);
+    }
+  }
+}
+
+/** The first match from the head (LINSERT's pivot), or undefined. */
+export function listFirstMatch(state: ListState, value: Buffer): ListMatch | undefined {
+  for (const match of listFind(state, value)) return match;
+  return undefined;
+}
