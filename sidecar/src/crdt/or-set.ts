@@ -126,6 +126,23 @@ export function setKeys(state: OrSet): IterableIterator<string> {
 }
 
 /**
+ * SSCAN: up to `count` members from cursor `cursor` (0 starts), and the next cursor (0
+ * when done). Slots are walked from the top down: a removal moves the last member into
+ * the freed slot, which is either below the cursor (not yet visited: it will be) or
+ * above it (visited), so a member present for the whole scan is never missed; one may
+ * be returned twice, which SCAN's contract allows.
+ */
+export function setScan(state: OrSet, cursor: number, count: number): { cursor: number; members: Buffer[] } {
+  let position = cursor === 0 ? state.members.length : Math.min(cursor, state.members.length);
+  const members: Buffer[] = [];
+  while (position > 0 && members.length < count) {
+    position -= 1;
+    members.push(Buffer.from(state.members[position] as string, 'latin1'));
+  }
+  return { cursor: position, members };
+}
+
+/**
  * Tombstone GC: an OR-Set under causal delivery keeps no tombstones (removed dots are
  * simply dropped), so there is nothing to collect. Present for a uniform store API.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeSetState, encodeSetState } from '../../src/crdt/or-set-codec.js';
 import {
-  applySetEffect, createSet, deleteSetObserved, isSetEmpty, setHas, setMemberAt, setMembers, setSize,
+  applySetEffect, createSet, deleteSetObserved, isSetEmpty, setHas, setMemberAt, setMembers, setScan, setSize,
   type OrSet, type SetEffect,
 } from '../../src/crdt/or-set.js';
 import type { OpContext } from '../../src/crdt/stamp.js';
@@ -79,6 +79,31 @@ describe('OR-Set', () => {
     assert.equal(setMemberAt(state, 3), undefined);
     state = deleteSetObserved(state, ctxFor('a', 3, 3, { a: 2 }));
     assert.ok(isSetEmpty(state));
+  });
+
+  it('SSCAN never misses a member present for the whole scan, whatever is removed or added meanwhile', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(30), fc.boolean()), { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (changes, count) => {
+      const names = Array.from({ length: 20 }, (_, i) => `m${i}`);
+      const state = applySetEffect(createSet(), { type: 'set.add', members: names.map(b) }, ctxFor('a', 1, 1));
+      const seen = new Set<string>();
+      const touched = new Set<string>();
+      let cursor = 0;
+      let seq = 2;
+      let step = 0;
+      do {
+        const page = setScan(state, cursor, count);
+        page.members.forEach((m) => seen.add(m.toString('latin1')));
+        cursor = page.cursor;
+        const change = changes[step++];
+        if (change === undefined) continue;
+        const name = `m${change[0]}`;
+        touched.add(name);
+        const type = change[1] ? 'set.add' : 'set.remove';
+        applySetEffect(state, { type, members: [b(name)] }, ctxFor('a', seq, seq, { a: seq - 1 }));
+        seq += 1;
+      } while (cursor !== 0);
+      for (const name of names) if (!touched.has(name)) assert.ok(seen.has(name), `missed ${name}`);
+    }), { numRuns: 300 });
   });
 
   it('snapshot codec round-trips members (binary-safe), dots and lastWrite', () => {
