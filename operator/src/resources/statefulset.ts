@@ -35,8 +35,9 @@ export function buildStatefulSet(cluster: RedisCRDTCluster, input: StatefulSetIn
       serviceName: names.headlessService,
       podManagementPolicy: 'Parallel',
       updateStrategy: { type: 'OnDelete' },
-      // A replica removed by scale-down is retired for good (its id is in `removed`), so its volume goes too.
-      persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' },
+      // Volumes are kept on scale-down: a pause (replicas 0) must keep data. The reconciler
+      // deletes a volume itself once its replica is drained and retired for good.
+      persistentVolumeClaimRetentionPolicy: { whenScaled: 'Retain', whenDeleted: 'Retain' },
       selector: { matchLabels: selectorLabels(cluster) },
       template: buildPodTemplate(cluster),
       volumeClaimTemplates: [{ metadata: { name: names.dataVolume, labels: selectorLabels(cluster) }, spec: claimSpec }],
