@@ -18,6 +18,11 @@ import { command, NO_KEYS, type CommandSpec } from './spec.js';
  * order and ahead of the next pipelined reply; under `appendfsync always` they are held
  * with the batch like any reply. In RESP3 the confirmations are push (`>`) frames, in
  * RESP2 arrays, exactly as Redis sends them (addReplyPubsubSubscribed).
+ *
+ * Inside MULTI/EXEC a multi-channel SUBSCRIBE is the one divergence: its first
+ * confirmations leave ahead of the EXEC array and the last is the command's element.
+ * Redis writes all of them inside an array whose length counts commands, not replies,
+ * which breaks RESP framing; ours at least stays parseable.
  */
 
 type PubSubMap = Map<string, Set<Client>>;
