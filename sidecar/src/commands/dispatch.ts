@@ -131,7 +131,8 @@ export class Dispatcher implements CommandSink {
     if (!arityOk(spec.arity, args.length)) return { error: wrongArity(name) };
     if (spec.subcommands === undefined) return { spec, fullName: name };
     const subArg = args[1];
-    if (subArg === undefined) return { error: wrongArity(name) };
+    // A container called bare (COMMAND) runs its own handler; arity was checked above.
+    if (subArg === undefined) return { spec, fullName: name };
     const subName = subArg.toString('latin1').toLowerCase();
     const sub = spec.subcommands.get(subName);
     if (sub === undefined) return { error: unknownSubcommand(subArg.toString('latin1'), name) };

@@ -6,7 +6,7 @@ import type { ExecContext } from './exec-context.js';
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
   | 'loading' | 'stale' | 'skip_monitor' | 'fast' | 'no_auth' | 'allow_busy' | 'no_multi'
-  | 'movablekeys';
+  | 'movablekeys' | 'skip_slowlog';
 
 /** Key positions, as in Redis's legacy (first, last, step) triple; last < 0 counts from the end. */
 export interface KeySpec {
