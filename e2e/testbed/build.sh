@@ -28,6 +28,15 @@ have_all() {
   for b in "${binaries[@]}"; do [ -x "$bin/$b" ] || return 1; done
 }
 
+# One build at a time per machine: a second caller (another bed, another
+# engineer) waits and then reuses the first one's result.
+mkdir -p "$cache_root"
+exec 9>"$cache_root/build.lock"
+if ! flock -n 9; then
+  log "Another build of the testbed is running; waiting for it"
+  flock 9
+fi
+
 if [ -z "${REDIS_CRDT_REBUILD:-}" ] && have_all; then
   log "Reusing binaries in $bin"
   echo "$bin"
@@ -58,12 +67,12 @@ cd "$here"
 log "Downloading Go modules for Kubernetes $KUBE_VERSION (first run only)"
 go mod download
 
-# One `go build` per binary, sequentially: each link needs a few GB and the
-# machine is shared, so parallel links would only thrash.
+# One `go build` per binary, sequentially: each link needs a few GB, so
+# parallel links would only thrash; later builds reuse the shared packages.
 build() {
   local name="$1" pkg="$2" start=$SECONDS
   log "Building $name ($pkg)"
-  nice -n 10 go build -ldflags "$ldflags" -o "$stage/$name" "$pkg"
+  go build -ldflags "$ldflags" -o "$stage/$name" "$pkg"
   log "Built $name in $((SECONDS - start))s"
 }
 build etcd ./cmd/etcd
@@ -75,7 +84,7 @@ build kubectl k8s.io/kubernetes/cmd/kubectl
 # runs outside this module so its own go.mod and go.sum decide its dependencies.
 start=$SECONDS
 log "Building helm $HELM_VERSION"
-(cd / && GOFLAGS=-trimpath GOBIN="$stage" nice -n 10 go install \
+(cd / && GOFLAGS=-trimpath GOBIN="$stage" go install \
   -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
   "helm.sh/helm/v3/cmd/helm@$HELM_VERSION")
 log "Built helm in $((SECONDS - start))s"

@@ -58,7 +58,7 @@ export class NodeAgent {
       mountpoints: new Mountpoints(),
       ipPool: new IpPool(options.slot),
       backoff: options.backoff ?? { initialMs: 1000, maxMs: 30_000 },
-      hostsFor: (runner) => this.hostsFor(runner),
+      hostsFor: (runner, ip) => this.hostsFor(runner, ip),
       requestSync: () => this.wake?.(),
     };
   }
@@ -192,8 +192,9 @@ export class NodeAgent {
   private async finalize(pod: V1Pod): Promise<void> {
     try {
       await this.core.deleteNamespacedPod({
-        name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default', gracePeriodSeconds: 0,
-        body: { preconditions: { uid: pod.metadata?.uid ?? '' } },
+        name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default',
+        // With a body the apiserver ignores query options, so the grace period goes in the body too.
+        body: { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid ?? '' } },
       });
     } catch (e) {
       // 404: already gone; 409: the name now belongs to a newer pod (uid precondition).
@@ -203,16 +204,16 @@ export class NodeAgent {
 
   private hostsEntries(): HostsPod[] {
     return [...this.runners.values()].flatMap((r) => {
-      const ip = r.podIP;
+      const ip = r.active ? r.podIP : undefined;
       const name = r.pod.metadata?.name;
       if (!ip || !name) return [];
       return [{ ip, namespace: r.pod.metadata?.namespace ?? 'default', hostname: r.pod.spec?.hostname ?? name, subdomain: r.pod.spec?.subdomain }];
     });
   }
 
-  private hostsFor(runner: PodRunner): string {
+  private hostsFor(runner: PodRunner, ip: string): string {
     const self: HostsPod = {
-      ip: runner.podIP ?? this.options.slot.gateway,
+      ip,
       namespace: runner.pod.metadata?.namespace ?? 'default',
       hostname: runner.pod.spec?.hostname ?? runner.pod.metadata?.name ?? '',
       subdomain: runner.pod.spec?.subdomain,
@@ -222,7 +223,7 @@ export class NodeAgent {
 
   private updateHosts(): void {
     for (const runner of this.runners.values()) {
-      if (runner.net) updateHostsFile(runner.net, this.hostsFor(runner));
+      if (runner.net && runner.active) updateHostsFile(runner.net, this.hostsFor(runner, runner.net.ip));
     }
   }
 

@@ -20,8 +20,8 @@ export interface NodeContext {
   readonly mountpoints: Mountpoints;
   readonly ipPool: IpPool;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
-  /** The hosts file content for a pod, from the pods the agent runs now. */
-  hostsFor(runner: PodRunner): string;
+  /** The hosts file content for a pod at `ip`, from the pods the agent runs now. */
+  hostsFor(runner: PodRunner, ip: string): string;
   /** Asks the agent to push status soon (a container changed state). */
   requestSync(): void;
 }

@@ -65,7 +65,11 @@ export async function createPodNetwork(slot: BedSlot, ip: string, hosts: string,
  */
 export function updateHostsFile(net: PodNetwork, content: string): void {
   const file = path.join(net.etcDir, 'hosts');
-  if (fs.readFileSync(file, 'utf8') !== content) fs.writeFileSync(file, content);
+  try {
+    if (fs.readFileSync(file, 'utf8') !== content) fs.writeFileSync(file, content);
+  } catch {
+    // The pod is being torn down and its /etc/netns directory is gone.
+  }
 }
 
 /** Kills anything left in the namespace, then deletes it (which deletes the veth pair). */

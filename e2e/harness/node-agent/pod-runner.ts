@@ -50,6 +50,11 @@ export class PodRunner {
     return `${this.pod.metadata?.namespace ?? ''}/${this.pod.metadata?.name ?? ''}`;
   }
 
+  /** Has a network and is not being stopped: it belongs in other pods' hosts files. */
+  get active(): boolean {
+    return this.net !== undefined && !this.stopRequested;
+  }
+
   get podIP(): string | undefined {
     return this.net?.ip;
   }
@@ -66,7 +71,7 @@ export class PodRunner {
     const ip = this.node.ipPool.allocate();
     const namespace = this.pod.metadata?.namespace ?? 'default';
     try {
-      this.net = await createPodNetwork(this.node.slot, ip, this.node.hostsFor(this), buildResolvConf(namespace));
+      this.net = await createPodNetwork(this.node.slot, ip, this.node.hostsFor(this, ip), buildResolvConf(namespace));
     } catch (e) {
       this.node.ipPool.release(ip);
       throw e;
