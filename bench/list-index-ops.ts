@@ -68,28 +68,38 @@ export function linsertBefore(state: ListState, pivot: Buffer, value: Buffer, ne
  * by-value scan in Redis and in our handler alike; see list-index.ts). Returns the ops
  * with their concrete pivots so redis-server can run exactly the same.
  */
-export function runRgaOps(state: ListState, count: number, pivotWindow: number, seed: number, next: () => OpContext): ListOp[] {
+export function runRgaOps(
+  state: ListState, count: number, pivotWindow: number, seed: number, next: () => OpContext, nanos: Map<string, number>,
+): ListOp[] {
   const random = prng(seed);
   const ops: ListOp[] = [];
   for (let i = 0; i < count; i++) {
-    const kind = random();
-    if (kind < 1 / 3) {
-      const index = Math.floor(random() * listLength(state));
-      if (listAt(state, index) === undefined) throw new Error('LINDEX missed');
-      ops.push({ kind: 'lindex', index });
-    } else if (kind < 2 / 3) {
-      const index = Math.floor(random() * listLength(state));
-      const value = `s${i}`;
-      applyListEffect(state, { type: 'list.set', id: idAt(state, index) as ElementId, value: Buffer.from(value) }, next());
-      ops.push({ kind: 'lset', index, value });
-    } else {
-      const pivot = (listAt(state, Math.floor(random() * Math.min(pivotWindow, listLength(state)))) as Buffer);
-      const value = `n${i}`;
-      if (!linsertBefore(state, pivot, Buffer.from(value), next)) throw new Error('LINSERT pivot missing');
-      ops.push({ kind: 'linsert', pivot: pivot.toString(), value });
-    }
+    const started = process.hrtime.bigint();
+    runRandomOp(state, i, random, pivotWindow, next, ops);
+    const kind = (ops[ops.length - 1] as ListOp).kind;
+    nanos.set(kind, (nanos.get(kind) ?? 0) + Number(process.hrtime.bigint() - started));
   }
   return ops;
+}
+
+/** One random LINDEX, LSET or LINSERT, as its command handler would run it; appended to `ops`. */
+function runRandomOp(state: ListState, i: number, random: () => number, pivotWindow: number, next: () => OpContext, ops: ListOp[]): void {
+  const kind = random();
+  if (kind < 1 / 3) {
+    const index = Math.floor(random() * listLength(state));
+    if (listAt(state, index) === undefined) throw new Error('LINDEX missed');
+    ops.push({ kind: 'lindex', index });
+  } else if (kind < 2 / 3) {
+    const index = Math.floor(random() * listLength(state));
+    const value = `s${i}`;
+    applyListEffect(state, { type: 'list.set', id: idAt(state, index) as ElementId, value: Buffer.from(value) }, next());
+    ops.push({ kind: 'lset', index, value });
+  } else {
+    const pivot = listAt(state, Math.floor(random() * Math.min(pivotWindow, listLength(state)))) as Buffer;
+    const value = `n${i}`;
+    if (!linsertBefore(state, pivot, Buffer.from(value), next)) throw new Error('LINSERT pivot missing');
+    ops.push({ kind: 'linsert', pivot: pivot.toString(), value });
+  }
 }
 
 /** Insert at a visible index, which the RGA can do in O(log n) and Redis cannot. */

@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import { listAt, listLength, listRange, type ListState } from '../sidecar/src/crdt/rga.js';
 import { RedisServerProcess } from '../sidecar/test/support/redis-server.js';
 import {
-  buildRedis, buildRga, contexts, insertAtIndex, prng, runRedisOps, runRgaOps, type ListOp,
+  buildRedis, buildRga, contexts, insertAtIndex, linsertBefore, prng, runRedisOps, runRgaOps, type ListOp,
 } from './list-index-ops.js';
 
 const ELEMENTS = Number(process.argv[2] ?? 1_000_000);
@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     console.log(`memory RGA ${perElement.toFixed(1)} B/element (heap + buffers) | redis ${redisPerElement.toFixed(1)} B/element (used_memory) | ${(perElement / redisPerElement).toFixed(1)}× redis`);
 
     await redis.config('RESETSTAT');
-    const ours = await timed(() => runRgaOps(state, OPS, PIVOT_WINDOW, 42, next));
+    const nanos = new Map<string, number>();
+    const ours = await timed(() => runRgaOps(state, OPS, PIVOT_WINDOW, 42, next, nanos));
     const theirs = await timed(() => runRedisOps(redis, KEY, ours.result));
     const stats = await commandStats(redis);
     const serverUsec = ['lindex', 'lset', 'linsert'].reduce((sum, name) => sum + (stats.get(name)?.usec ?? 0), 0);
@@ -99,7 +100,10 @@ async function main(): Promise<void> {
     console.log(`       ratio end to end ${(theirs.wallMs / ours.wallMs).toFixed(2)}, ratio server CPU ${(serverUsec / 1000 / ours.cpuMs).toFixed(2)}`);
     for (const kind of ['lindex', 'lset', 'linsert'] as const) {
       const stat = stats.get(kind);
-      console.log(`       redis ${kind}: ${stat?.calls ?? 0} calls, ${((stat?.usec ?? 0) / Math.max(1, stat?.calls ?? 0)).toFixed(2)} µs/call`);
+      const calls = Math.max(1, stat?.calls ?? 0);
+      const redisUs = (stat?.usec ?? 0) / calls;
+      const oursUs = (nanos.get(kind) ?? 0) / 1000 / calls;
+      console.log(`       ${kind}: RGA ${oursUs.toFixed(2)} µs/op | redis ${redisUs.toFixed(2)} µs/call (server) | ratio ${(redisUs / oursUs).toFixed(2)} (${calls} calls)`);
     }
     await compareContent(state, redis);
     console.log('content RGA = redis after the mixed run');
@@ -153,6 +157,5 @@ function linsert(state: ListState, op: Extract<ListOp, { kind: 'linsert' }>, nex
   return linsertBefore(state, Buffer.from(op.pivot), Buffer.from(op.value), next);
 }
 
-import { linsertBefore } from './list-index-ops.js';
 
 await main();

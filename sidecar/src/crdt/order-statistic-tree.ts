@@ -107,6 +107,8 @@ export function locateVisible(tree: RgaTree, index: number): Cursor {
     node = chosen;
   }
   const items = node.items;
+  // A leaf without tombstones is indexed directly: no visit of each element (cache misses).
+  if (node.weight === items.length) return { leaf: node, pos: rest };
   for (let pos = 0; pos < items.length; pos++) {
     if (!isVisible(items[pos] as RgaElement)) continue;
     if (rest === 0) return { leaf: node, pos };
@@ -119,9 +121,13 @@ export function locateVisible(tree: RgaTree, index: number): Cursor {
 export function visibleBefore(element: RgaElement): number {
   const leaf = element.leaf;
   let count = 0;
-  for (const item of leaf.items) {
-    if (item === element) break;
-    if (isVisible(item)) count++;
+  if (leaf.weight === leaf.items.length) {
+    count = leaf.items.indexOf(element);
+  } else {
+    for (const item of leaf.items) {
+      if (item === element) break;
+      if (isVisible(item)) count++;
+    }
   }
   let child: RgaNode = leaf;
   for (let node = leaf.parent; node !== null; child = node, node = node.parent) {

@@ -50,7 +50,7 @@ export interface RgaElement {
  * than a typical list element's bytes; a one-byte ("latin1") string holding the same
  * bytes costs ~16 plus the bytes, round-trips exactly (byte b ↔ char code b) and
  * compares with ===. So values up to STRING_LIMIT bytes are kept as strings and turned
- * back into Buffers on read; larger ones stay Buffers (no copy, no V8 string limit).
+ * back into Buffers on read; larger ones stay Buffers (no V8 string length limit).
  * The type follows from the length, so equal values always have equal representations.
  */
 export type StoredValue = string | Buffer;
@@ -58,7 +58,9 @@ export type StoredValue = string | Buffer;
 const STRING_LIMIT = 4096;
 
 export function storeValue(value: Buffer): StoredValue {
-  return value.length <= STRING_LIMIT ? value.toString('latin1') : value;
+  if (value.length <= STRING_LIMIT) return value.toString('latin1');
+  // A view into a bigger buffer (a socket read, a snapshot) would pin all of it: copy.
+  return value.byteOffset === 0 && value.buffer.byteLength === value.length ? value : Buffer.from(value);
 }
 
 export function loadValue(value: StoredValue): Buffer {
