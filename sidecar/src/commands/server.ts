@@ -1,5 +1,4 @@
 import { array, error, integer, simple, bulk, type Reply } from '../resp/reply.js';
-import { visibleState } from '../store/key-record.js';
 import type { ExecContext, ServerContext } from './exec-context.js';
 import { command, NO_KEYS, type CommandFlag, type CommandSpec, type Handler } from './spec.js';
 
@@ -52,14 +51,8 @@ export function containerCommand(
  * are not keys; keys whose TTL passed but are not yet deleted count, as in Redis.
  */
 export function countKeys(server: ServerContext): { keys: number; expires: number } {
-  let keys = 0;
-  let expires = 0;
-  for (const [key, record] of server.keyspace.entries()) {
-    if (visibleState(record) === undefined) continue;
-    keys += 1;
-    if (server.keyspace.expiring.has(key)) expires += 1;
-  }
-  return { keys, expires };
+  // O(1): the keyspace keeps a live-key count; `expiring` may include hidden records.
+  return { keys: server.keyspace.liveSize, expires: Math.min(server.keyspace.expiring.size, server.keyspace.liveSize) };
 }
 
 function dbsize(ctx: ExecContext): Reply {

@@ -20,9 +20,17 @@ export class Keyspace {
   /** Keys whose TTL register has a finite winner (the active expiry cycle samples these). */
   readonly expiring = new Set<string>();
 
+  /** Records kept, including hidden ones (deleted counters keep their contribution history). */
   get size(): number {
     return this.records.size;
   }
+
+  /** Keys with a visible value (expired-but-not-yet-removed keys included, as Redis's DBSIZE). */
+  get liveSize(): number {
+    return this.live;
+  }
+
+  private live = 0;
 
   record(key: string): KeyRecord | undefined {
     return this.records.get(key);
@@ -51,7 +59,10 @@ export class Keyspace {
       this.order.push(key);
       this.records.set(key, record);
     }
+    const wasVisible = visibleState(record) !== undefined;
     applyEffect(record, effect, ctx);
+    const isVisible = visibleState(record) !== undefined;
+    if (wasVisible !== isVisible) this.live += isVisible ? 1 : -1;
     if (expiresAt(record.ttl) === undefined) this.expiring.delete(key);
     else this.expiring.add(key);
     if (isRecordDead(record)) this.forget(key, record);
@@ -113,6 +124,7 @@ export class Keyspace {
   /** Drops everything (used only when loading a snapshot into a fresh store). */
   clear(): void {
     this.records.clear();
+    this.live = 0;
     this.order = [];
     this.holes = 0;
     this.expiring.clear();
@@ -123,6 +135,7 @@ export class Keyspace {
     record.slot = this.order.length;
     this.order.push(key);
     this.records.set(key, record);
+    if (visibleState(record) !== undefined) this.live += 1;
     if (expiresAt(record.ttl) !== undefined) this.expiring.add(key);
   }
 }
