@@ -86,7 +86,8 @@ export function winningWrite(writes: ScoreWrites | null): ScoreWrite | undefined
 
 export function addIncrement(totals: ScoreTotals, origin: string, delta: number): ScoreTotals {
   const previous = totals.get(origin);
-  const next = new Map(totals);
+  const next = new Map<string, ScoreTotal>();
+  for (const [id, total] of totals) next.set(id, total);
   next.set(origin, { count: (previous?.count ?? 0) + 1, sum: (previous?.sum ?? 0) + delta });
   return next;
 }
@@ -102,6 +103,10 @@ export function joinTotals(a: ScoreTotals, b: ScoreTotals): ScoreTotals {
 
 /** `origin:count` pairs in replica order: identifies a set of increments. */
 export function countsKey(totals: ScoreTotals): string {
+  if (totals.size === 0) return '';
+  if (totals.size === 1) {
+    for (const [origin, total] of totals) return `${origin}:${total.count}`;
+  }
   return [...totals.keys()].sort().map((origin) => `${origin}:${totals.get(origin)?.count ?? 0}`).join(',');
 }
 
@@ -115,7 +120,7 @@ export function basisKey(writes: ScoreWrites | null, counters: ScoreCounters | n
 /** Σ over origins in replica-id order of the increments neither `base` nor `floor` observed. */
 function unobservedSum(totals: ScoreTotals, base: ScoreTotals, floor: ScoreTotals): number {
   let sum = 0;
-  for (const origin of [...totals.keys()].sort()) {
+  for (const origin of totals.size === 1 ? totals.keys() : [...totals.keys()].sort()) {
     const total = totals.get(origin) as ScoreTotal;
     const a = base.get(origin);
     const b = floor.get(origin);
