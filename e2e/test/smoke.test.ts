@@ -5,8 +5,9 @@
 // tests run against that cluster instead of a local bed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { useCluster, waitFor, type Cluster } from '../harness/index.js';
+import { inClusterProbePod } from './support/in-cluster-probe.js';
 import { isReady, waitForReadySet } from './support/kube-wait.js';
 import { headlessService, redisConfig, redisStatefulSet, type RedisSet } from './support/redis-statefulset.js';
 import { respCommand } from './support/resp-ping.js';
@@ -113,6 +114,27 @@ describe('e2e smoke: a StatefulSet of redis-server pods', function () {
     });
     await podIPs();
     assert.equal(await cliIn(1, '-h', fqdn(0), 'get', 'survivor'), 'yes');
+  });
+
+  it('a pod reaches the apiserver with its service-account token, and RBAC decides', async function () {
+    const rbac = cluster.kubeconfig.makeApiClient(RbacAuthorizationV1Api);
+    const namespace = set.namespace;
+    await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'lister' } } });
+    const exitCodeOf = (name: string): Promise<number> =>
+      waitFor(`pod ${name} to finish`, 90_000, async () => {
+        const pod = await core.readNamespacedPod({ name, namespace });
+        return pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode;
+      });
+    // Authenticated but not authorized: the API answers 403 and the probe exits 3.
+    await core.createNamespacedPod({ namespace, body: inClusterProbePod('api-denied', 'lister') });
+    assert.equal(await exitCodeOf('api-denied'), 3);
+    await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'pod-lister' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }] } });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: { metadata: { name: 'pod-lister' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-lister' }, subjects: [{ kind: 'ServiceAccount', name: 'lister', namespace }] },
+    });
+    await core.createNamespacedPod({ namespace, body: inClusterProbePod('api-allowed', 'lister') });
+    assert.equal(await exitCodeOf('api-allowed'), 0);
   });
 
   it('a pod whose image cannot be run does not start and says why', async function () {
