@@ -194,6 +194,14 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 
 const scriptArb = fc.record({ replicas: fc.integer({ min: 3, max: 5 }), steps: fc.array(stepArb, { maxLength: 60 }) });
 
+/** Few replicas, one shared millisecond (stamps decided by HLC counters and ids), frequent GC. */
+const gcHeavyStepArb: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), clock: fc.constant(0), action: actionArb }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('deliver' as const), replica: fc.nat(2), pick: fc.nat(100) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('gc' as const), replica: fc.nat(2) }) },
+);
+const gcHeavyScriptArb = fc.record({ replicas: fc.constant(3), steps: fc.array(gcHeavyStepArb, { maxLength: 80 }) });
+
 function run(script: { replicas: number; steps: readonly Step[] }, sync = true): Simulation {
   const sim = new Simulation(script.replicas);
   let clock = 0;
@@ -297,6 +305,19 @@ describe('RGA list: properties', function () {
       sim.replicas.forEach((_, i) => sim.gc(i));
       assert.deepEqual(sim.replicas.map((replica) => listValues(replica.state)), content);
       continueAndCheck(sim, after);
+    }), { numRuns: RUNS });
+  });
+
+  it('GC is invisible: the same script with and without GC gives the same content and order', () => {
+    fc.assert(fc.property(gcHeavyScriptArb, (script) => {
+      const collected = run(script);
+      const plain = run({ ...script, steps: script.steps.filter((step) => step.kind !== 'gc') });
+      for (const [i, replica] of collected.replicas.entries()) {
+        const reference = plain.replicas[i] as Replica;
+        assert.deepEqual(listValues(replica.state), listValues(reference.state));
+        const kept = new Set(listElementOrder(replica.state).map(key));
+        assert.deepEqual(listElementOrder(replica.state).map(key), restrict(listElementOrder(reference.state).map(key), kept));
+      }
     }), { numRuns: RUNS });
   });
 
