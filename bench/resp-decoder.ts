@@ -32,14 +32,25 @@ function commands(n: number): string[] {
 /** Reads that each hold exactly `per` whole commands, as a client pipelining `-P per` sends. */
 function perCommands(cmds: string[], per: number): Buffer[] {
   const out: Buffer[] = [];
-  for (let i = 0; i < cmds.length; i += per) out.push(Buffer.from(cmds.slice(i, i + per).join(''), 'latin1'));
+  for (let i = 0; i < cmds.length; i += per) out.push(socketChunk(Buffer.from(cmds.slice(i, i + per).join(''), 'latin1')));
+  return out;
+}
+
+/**
+ * A read as node:net delivers it: a Buffer with its own, exactly sized memory
+ * (checked on Node 20: `chunk.buffer.byteLength === chunk.length`), not a pooled
+ * slice, which matters to the decoder's copy-or-slice choice.
+ */
+function socketChunk(bytes: Buffer): Buffer {
+  const out = Buffer.alloc(bytes.length);
+  bytes.copy(out);
   return out;
 }
 
 /** Cuts the stream as the socket would: fixed-size reads. */
 function chunk(data: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
-  for (let i = 0; i < data.length; i += size) out.push(data.subarray(i, i + size));
+  for (let i = 0; i < data.length; i += size) out.push(socketChunk(data.subarray(i, i + size)));
   return out;
 }
 

@@ -14,6 +14,12 @@ const EMPTY = Buffer.alloc(0);
  * grow the argument list forever without reaching the limit.
  */
 const ARG_OVERHEAD = 32;
+/**
+ * Arguments are sliced, not copied, out of backing stores this small: keeping
+ * at most this many bytes alive per argument is cheaper than a copy (a `-P 1`
+ * read is one command of a few dozen bytes).
+ */
+const SHARE_SMALL = 512;
 /** Smallest buffer allocated when a partial request must be kept across reads. */
 const MIN_GROW = 1024;
 
@@ -28,9 +34,10 @@ const MIN_GROW = 1024;
  * returns null and `error` is set, the stream is unusable: send `error.reply` (if
  * any) and close, as Redis's setProtocolError does.
  *
- * Arguments are Buffers. An argument that fills at least half of the buffer it was
- * read from is a zero-copy slice; smaller ones are copied out so that a short key
- * never keeps a large read buffer alive.
+ * Arguments are Buffers. An argument that fills at least half of the memory it was
+ * read into (or was read into a buffer of at most SHARE_SMALL bytes) is a zero-copy
+ * slice; others are copied out so that a short key never keeps a large read buffer
+ * alive.
  */
 export class RequestDecoder {
   /** Apply Redis's limits for clients that must authenticate first (authRequired). */
@@ -39,6 +46,8 @@ export class RequestDecoder {
   error: ProtocolError | null = null;
 
   private buf: Buffer = EMPTY;
+  /** Bytes a slice of `buf` keeps alive (its backing store; read once per buffer). */
+  private retained = 0;
   private pos = 0;
   private end = 0;
   /** Bytes after `pos` already searched for the pending line end. */
@@ -68,6 +77,7 @@ export class RequestDecoder {
     if (this.pos === this.end) {
       // Nothing pending: adopt the chunk without copying (the common, pipelined case).
       this.buf = chunk;
+      this.retained = chunk.buffer.byteLength;
       this.pos = 0;
       this.end = chunk.length;
       this.scanned = 0;
@@ -249,7 +259,10 @@ export class RequestDecoder {
   private extract(start: number, end: number): Buffer {
     const len = end - start;
     const buf = this.buf;
-    if (len * 2 >= buf.length) return buf.subarray(start, end);
+    // A slice keeps its whole backing store alive (socket chunks have their own,
+    // exactly sized): share it when that costs little, copy otherwise.
+    const retained = this.retained;
+    if (retained <= SHARE_SMALL || len * 2 >= retained) return buf.subarray(start, end);
     const out = Buffer.allocUnsafe(len);
     copyInto(buf, start, end, out, 0);
     return out;
@@ -269,6 +282,7 @@ export class RequestDecoder {
     this.buf.copy(next, 0, this.pos, this.end);
     chunk.copy(next, have);
     this.buf = next;
+    this.retained = next.buffer.byteLength;
     this.pos = 0;
     this.end = need;
   }

@@ -38,6 +38,7 @@ export function encodeReply(out: OutputBuffer, reply: Reply, proto: Protocol): v
     case 'double': return proto === 3 ? encodeLine(out, 44, reply.text) : encodeBulk(out, reply.text);
     case 'boolean': return encodeBoolean(out, reply.value, proto);
     case 'verbatim': return encodeVerbatim(out, reply.format, reply.value, proto);
+    case 'raw': return out.writeBytes(reply.bytes);
   }
 }
 

@@ -30,7 +30,12 @@ export type Reply =
   /** RESP3 `=` with a 3-letter format; RESP2 a bulk string. */
   | { readonly kind: 'verbatim'; readonly format: string; readonly value: string }
   /** RESP3 `>` (out-of-band, pub/sub); RESP2 an array. */
-  | { readonly kind: 'push'; readonly items: readonly Reply[] };
+  | { readonly kind: 'push'; readonly items: readonly Reply[] }
+  /**
+   * Bytes already encoded in the connection's protocol, written unchanged: replies the
+   * local Redis mirror gave to a read passthrough are relayed byte-exact.
+   */
+  | { readonly kind: 'raw'; readonly bytes: Buffer };
 
 export const OK: Reply = { kind: 'simple', value: 'OK' };
 export const QUEUED: Reply = { kind: 'simple', value: 'QUEUED' };
