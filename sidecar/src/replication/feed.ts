@@ -12,6 +12,7 @@ import { vvFromWire, vvToWire, type HelloMsg, type Incoming, type PeerEntryMsg, 
 export const MAX_OPS_PER_MESSAGE = 512;
 const DISK_WINDOW = 8192;
 const HEARTBEAT_MS = 1000;
+const RELAY_DELAY_MS = 100;
 
 export interface FeedHost {
   readonly engine: ReplicaEngine;
@@ -42,7 +43,11 @@ export class Feed {
   readonly acked = new Map<string, number>();
   lastHeardAt = Date.now();
   openedAt = Date.now();
+  /** Every record up to here was handled (sent, or skipped as already acknowledged). */
   private sentLsn = 0;
+  /** Our own records up to here were sent (ahead of sentLsn: relays wait, see step). */
+  private ownLsn = 0;
+  private pokeScheduled = false;
   private closed = false;
   private wake: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -108,25 +113,60 @@ export class Feed {
     const start = this.host.index().startFor(this.acked);
     if (start === 'resync') await this.sendState();
     else this.sentLsn = start;
+    this.ownLsn = this.sentLsn;
     this.unsubscribe = this.host.index().onAppend(() => this.poke());
-    while (!this.closed) {
-      const recent = this.host.index().recent;
-      if (this.sentLsn >= recent.lastLsn && this.sentLsn >= this.host.log.lastLsn) await this.idle();
-      else if (this.sentLsn + 1 < recent.firstLsn) await this.fromDisk();
-      else await this.sendRecords(recent.after(this.sentLsn, MAX_OPS_PER_MESSAGE));
+    while (!this.closed) await this.step();
+  }
+
+  /**
+   * One pump step. Our own ops go out at once; ops of other origins (relays) wait
+   * RELAY_DELAY_MS and go only if the caller has not acknowledged them by then: in a full
+   * mesh it gets them from their origin directly, so relaying everything would multiply
+   * the traffic by the cluster size, while a caller cut off from an origin still gets its
+   * ops through us a moment later (DESIGN.md §6: partial connectivity converges).
+   */
+  private async step(): Promise<void> {
+    const recent = this.host.index().recent;
+    if (this.sentLsn + 1 < recent.firstLsn && this.sentLsn < this.host.log.lastLsn) return this.fromDisk();
+    if (this.ownLsn < recent.lastLsn) {
+      const records = recent.after(Math.max(this.ownLsn, this.sentLsn), MAX_OPS_PER_MESSAGE);
+      this.ownLsn = records[records.length - 1]?.lsn ?? this.ownLsn;
+      return this.sendRecords(records.filter((r) => r.origin === this.host.engine.replicaId));
     }
+    const dueBefore = Date.now() - RELAY_DELAY_MS;
+    const pending = recent.after(this.sentLsn, MAX_OPS_PER_MESSAGE);
+    // Append times never decrease along the ring, so the due records are a prefix.
+    let dueCount = 0;
+    while (dueCount < pending.length && pending[dueCount]!.at <= dueBefore) dueCount += 1;
+    if (dueCount > 0) {
+      const due = pending.slice(0, dueCount);
+      this.sentLsn = due[dueCount - 1]!.lsn;
+      return this.sendRecords(due.filter((r) => r.origin !== this.host.engine.replicaId || r.lsn > this.ownLsn));
+    }
+    const next = pending[0];
+    return this.idle(next === undefined ? undefined : next.at + RELAY_DELAY_MS - Date.now());
   }
 
   /** Wakes the pump once per event-loop turn, so one turn's ops travel in one batch. */
   private poke(): void {
-    const wake = this.wake;
-    if (wake === undefined) return;
-    this.wake = undefined;
-    setImmediate(wake);
+    if (this.wake === undefined || this.pokeScheduled) return;
+    this.pokeScheduled = true;
+    setImmediate(() => {
+      this.pokeScheduled = false;
+      this.wake?.();
+    });
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => { this.wake = resolve; });
+  /** Waits for new records (or `ms`, when a relay becomes due). */
+  private idle(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(), Math.max(1, ms));
+      this.wake = () => {
+        this.wake = undefined;
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private async sendState(): Promise<void> {
@@ -139,6 +179,7 @@ export class Feed {
       await this.write({ kind: 'state', chunk: chunks[i]!, last: i === chunks.length - 1 });
     }
     this.sentLsn = lsn;
+    this.ownLsn = lsn;
     vvMergeInto(this.acked, vv);
   }
 
@@ -148,7 +189,7 @@ export class Feed {
     try {
       await this.host.log.replay(this.sentLsn, (lsn, bytes) => {
         const header = readOpHeader(bytes);
-        if (header !== undefined) records.push({ lsn, origin: header.origin, seq: header.seq, bytes: Buffer.from(bytes) });
+        if (header !== undefined) records.push({ lsn, origin: header.origin, seq: header.seq, bytes: Buffer.from(bytes), at: 0 });
         if (records.length >= DISK_WINDOW) throw new StopReplay();
       });
     } catch (error) {
@@ -160,8 +201,11 @@ export class Feed {
       return;
     }
     for (let i = 0; i < records.length && !this.closed; i += MAX_OPS_PER_MESSAGE) {
-      await this.sendRecords(records.slice(i, i + MAX_OPS_PER_MESSAGE));
+      const slice = records.slice(i, i + MAX_OPS_PER_MESSAGE);
+      this.sentLsn = slice[slice.length - 1]!.lsn;
+      await this.sendRecords(slice.filter((r) => r.lsn > this.ownLsn || r.origin !== this.host.engine.replicaId));
     }
+    this.ownLsn = Math.max(this.ownLsn, this.sentLsn);
   }
 
   private async sendRecords(records: readonly LogRecord[]): Promise<void> {
@@ -169,7 +213,6 @@ export class Feed {
     let bytes = 0;
     const self = this.hello?.originId ?? '';
     for (const record of records) {
-      this.sentLsn = record.lsn;
       // Skip what the caller has (its own ops, ops it acknowledged getting elsewhere).
       if (record.origin === self || (this.acked.get(record.origin) ?? 0) >= record.seq) continue;
       operations.push(record.bytes);
@@ -218,7 +261,6 @@ export class Feed {
     if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
     this.unsubscribe?.();
     this.wake?.();
-    this.wake = undefined;
     if (this.hello !== undefined) this.host.closed(this);
   }
 }

@@ -1,7 +1,7 @@
-import { encodeOperation } from '../codec/operation-codec.js';
 import { vvDominates, type VersionVector } from '../crdt/version-vector.js';
 import type { OpLog } from '../oplog/index.js';
 import type { OperationSink } from '../replica/engine.js';
+import { encodeOnce } from '../replica/encoded-ops.js';
 import type { Operation } from '../store/effects.js';
 import { readOpHeader } from './op-header.js';
 import { RecentOps, type LogRecord } from './recent-ops.js';
@@ -68,8 +68,7 @@ export class LogIndex implements OperationSink {
   /** Sink registered after the op-log sink: the op's LSN is the log's last one. */
   onOperation(op: Operation): void {
     const lsn = this.log.lastLsn;
-    const bytes = encodeOperation(op);
-    const record: LogRecord = { lsn, origin: op.ctx.origin, seq: op.ctx.seq, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+    const record: LogRecord = { lsn, origin: op.ctx.origin, seq: op.ctx.seq, bytes: encodeOnce(op), at: Date.now() };
     this.head.set(op.ctx.origin, op.ctx.seq);
     this.recent.push(record);
     if (++this.sinceCheckpoint >= CHECKPOINT_EVERY) {

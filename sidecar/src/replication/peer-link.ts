@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeOperation } from '../codec/operation-codec.js';
+import { decodeOperation, MalformedOperationError } from '../codec/operation-codec.js';
+import { rememberEncoding } from '../replica/encoded-ops.js';
+import { readOpHeader } from './op-header.js';
 import type { Logger } from '../observability/logger.js';
 import type { Operation } from '../store/effects.js';
 import type { PeerInfo } from './peer-set.js';
@@ -100,8 +102,7 @@ export class PeerLink {
     switch (message.kind) {
       case 'ops': {
         // Decode the whole batch first: a malformed batch is refused with nothing applied.
-        const ops = message.operations.map((bytes) => decodeOperation(bytes));
-        this.host.applyOps(this.peer, ops);
+        this.host.applyOps(this.peer, this.decodeBatch(message.operations));
         this.scheduleAck();
         return;
       }
@@ -118,6 +119,24 @@ export class PeerLink {
       case 'ack':
         throw new Error(`unexpected ${message.kind} message from the callee`);
     }
+  }
+
+  /**
+   * Decodes a batch, skipping (by header only) ops we already have: in a full mesh most
+   * relayed copies are duplicates, and a header read costs far less than a full decode.
+   */
+  private decodeBatch(operations: readonly Buffer[]): Operation[] {
+    const vv = this.host.vv();
+    const ops: Operation[] = [];
+    for (const bytes of operations) {
+      const header = readOpHeader(bytes);
+      if (header === undefined) throw new MalformedOperationError('operation without a valid origin/seq');
+      if ((vv.get(header.origin) ?? 0) >= header.seq) continue;
+      const op = decodeOperation(bytes);
+      rememberEncoding(op, bytes);
+      ops.push(op);
+    }
+    return ops;
   }
 
   private receiveState(chunk: Buffer, last: boolean): void {

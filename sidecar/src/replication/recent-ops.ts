@@ -4,6 +4,8 @@ export interface LogRecord {
   readonly origin: string;
   readonly seq: number;
   readonly bytes: Buffer;
+  /** When it was appended (ms; 0 when read back from disk): relays wait a little, see Feed. */
+  readonly at: number;
 }
 
 /**

@@ -9,8 +9,9 @@ export class ReplicationCounters {
   bytesSent = 0;
   resyncsIn = 0;
   resyncsOut = 0;
-  /** Latency from an op's creation (its HLC) to its apply here, in ms, last 4096 batches. */
-  readonly lags: number[] = [];
+  /** Latency from each op's creation (its HLC) to its apply here, in ms: a ring of the last samples. */
+  private readonly lags = new Float64Array(65536);
+  private lagCount = 0;
 
   received(count: number, applied: number): void {
     this.opsReceived += count;
@@ -23,8 +24,20 @@ export class ReplicationCounters {
   }
 
   observeLag(ms: number): void {
-    this.lags.push(ms);
-    if (this.lags.length > 4096) this.lags.splice(0, this.lags.length - 4096);
+    this.lags[this.lagCount % this.lags.length] = ms;
+    this.lagCount += 1;
+  }
+
+  /** Percentile (0..100) of the recent apply lags, in ms (0 without samples). */
+  lagPercentile(p: number): number {
+    const n = Math.min(this.lagCount, this.lags.length);
+    if (n === 0) return 0;
+    const sorted = this.lags.slice(0, n).sort();
+    return sorted[Math.min(n - 1, Math.floor((p / 100) * n))] ?? 0;
+  }
+
+  resetLags(): void {
+    this.lagCount = 0;
   }
 }
 

@@ -123,6 +123,8 @@ export class Replication {
     }
     this.index = await LogIndex.build(this.deps.log, this.deps.engine.vv);
     this.deps.engine.addSink(this.index);
+    // Apply lag of every replicated op (creation HLC to apply here), whichever peer brought it.
+    this.deps.engine.addSink({ onOperation: (op, local) => { if (!local) this.counters.observeLag(Date.now() - hlcPhysicalMs(op.ctx.hlc)); } });
     await this.listen();
     this.enabled = true;
     this.history.start();
@@ -193,8 +195,6 @@ export class Replication {
     const record = this.records.get(peer.id);
     if (record !== undefined) record.opsIn += applied;
     this.counters.received(ops.length, applied);
-    const last = ops[ops.length - 1];
-    if (applied > 0 && last !== undefined) this.counters.observeLag(Date.now() - hlcPhysicalMs(last.ctx.hlc));
   }
 
   /**
@@ -299,6 +299,7 @@ export class Replication {
       ['crdt_ops_received', this.counters.opsReceived], ['crdt_ops_applied', this.counters.opsApplied], ['crdt_ops_sent', this.counters.opsSent],
       ['crdt_bytes_sent', this.counters.bytesSent], ['crdt_resyncs_in', this.counters.resyncsIn], ['crdt_resyncs_out', this.counters.resyncsOut],
       ['crdt_causal_waiting', this.buffer.waiting], ['crdt_paused', this.pausedAll ? 1 : 0],
+      ['crdt_apply_lag_p50_ms', this.counters.lagPercentile(50)], ['crdt_apply_lag_p99_ms', this.counters.lagPercentile(99)],
     ];
     statuses.forEach((s, i) => fields.push([`peer${i}`, `id=${s.id},addr=${s.address},state=${s.state},link=${s.link},lag_ops=${s.lagOps},lag_ms=${s.lagMs},paused=${s.paused ? 1 : 0}`]));
     return fields;

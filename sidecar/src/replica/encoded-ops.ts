@@ -1,0 +1,23 @@
+import { encodeOperation } from '../codec/operation-codec.js';
+import type { Operation } from '../store/effects.js';
+
+/**
+ * The wire/log encoding of an operation, computed once per operation object: the op log
+ * and the replication ring both need the bytes, and a replicated op arrives already
+ * encoded (its received bytes are remembered, so it is never re-encoded to be relayed).
+ */
+const cache = new WeakMap<Operation, Buffer>();
+
+export function rememberEncoding(op: Operation, bytes: Buffer): void {
+  cache.set(op, bytes);
+}
+
+export function encodeOnce(op: Operation): Buffer {
+  let bytes = cache.get(op);
+  if (bytes === undefined) {
+    const encoded = encodeOperation(op);
+    bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+    cache.set(op, bytes);
+  }
+  return bytes;
+}
