@@ -1,5 +1,5 @@
-import { advance, elementAt, locateVisible, retreat } from './order-statistic-tree.js';
-import { idOf, sameValue, storeValue, type ElementId } from './rga-element.js';
+import { locateVisible, type RgaLeaf } from './order-statistic-tree.js';
+import { idOf, storeValue, type ElementId, type RgaElement } from './rga-element.js';
 import type { ListState } from './rga-state.js';
 
 /**
@@ -25,20 +25,21 @@ export function* listFind(state: ListState, value: Buffer, from?: number, revers
   const start = requested < 0 ? requested + length : requested;
   if (start < 0 || start >= length) return;
   const probe = storeValue(value);
-  const cursor = locateVisible(state.tree, start);
+  const { leaf: first, pos } = locateVisible(state.tree, start);
   let index = start;
-  for (;;) {
-    const element = elementAt(cursor);
-    if (element === undefined) return;
-    if (element.value !== null) {
-      if (sameValue(element.value, probe)) yield { index, id: idOf(element) };
+  // Leaf by leaf, in a plain loop: the scan is what LINSERT/LPOS/LREM spend their time in.
+  for (let leaf: RgaLeaf | null = first, at = pos; leaf !== null; leaf = reverse ? leaf.prev : leaf.next) {
+    const items = leaf.items;
+    if (at < 0) at = reverse ? items.length - 1 : 0;
+    for (; at >= 0 && at < items.length; at += reverse ? -1 : 1) {
+      const stored = (items[at] as RgaElement).value;
+      if (stored === null) continue;
+      if (stored === probe || (typeof stored !== 'string' && typeof probe !== 'string' && stored.equals(probe))) {
+        yield { index, id: idOf(items[at] as RgaElement) };
+      }
       index += reverse ? -1 : 1;
     }
-    if (reverse) {
-      if (!retreat(cursor)) return;
-    } else {
-      advance(cursor);
-    }
+    at = -1;
   }
 }
 
