@@ -1,6 +1,6 @@
-import { encodeOperation } from '../codec/operation-codec.js';
 import type { OpLog } from '../oplog/index.js';
 import type { Operation } from '../store/effects.js';
+import { encodeOnce } from './encoded-ops.js';
 import type { OperationSink } from './engine.js';
 
 /**
@@ -20,8 +20,9 @@ export class OpLogSink implements OperationSink {
   ) {}
 
   onOperation(op: Operation): void {
-    const bytes = encodeOperation(op);
-    this.log.append(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // Encoded once per op: replication reuses these bytes (and a replicated op's received ones).
+    const bytes = encodeOnce(op);
+    this.log.append(bytes);
     this.bytesAppended += bytes.byteLength;
     this.pendingSinceCommit += 1;
     this.schedule();
