@@ -145,6 +145,20 @@ describe('sorted set', () => {
     });
   });
 
+  it('lex ranges and counts equal a filter of the sorted members (equal scores, random bounds)', () => {
+    const bound = fc.oneof(fc.constant('-' as const), fc.constant('+' as const),
+      fc.record({ value: fc.string({ unit: 'binary-ascii', maxLength: 3 }).map((v) => b(v)), exclusive: fc.boolean() }));
+    fc.assert(fc.property(fc.uniqueArray(fc.string({ unit: 'binary-ascii', maxLength: 3 })), bound, bound, fc.boolean(), (names, min, max, reverse) => {
+      const state = run(createZset(), [zsetAddEffect(undefined, names.map((n): [Buffer, number] => [b(n), 0])), ctxFor('a', 1, 1)]);
+      const above = (n: string, bd: LexBound): boolean => bd === '-' || (bd !== '+' && (bd.exclusive ? n > bd.value.toString('latin1') : n >= bd.value.toString('latin1')));
+      const below = (n: string, bd: LexBound): boolean => bd === '+' || (bd !== '-' && (bd.exclusive ? n < bd.value.toString('latin1') : n <= bd.value.toString('latin1')));
+      const expected = [...names].sort().filter((n) => above(n, min) && below(n, max));
+      const got = zsetRangeByLex(state, { min, max }, reverse).map((i) => i.member.toString('latin1'));
+      assert.deepEqual(got, reverse ? expected.reverse() : expected);
+      assert.equal(zsetLexCount(state, { min, max }), got.length);
+    }), { numRuns: 300 });
+  });
+
   it(`converges on 3–5 replicas under any causal delivery order with duplicates (${RUNS} runs)`, () => {
     fc.assert(fc.property(fc.integer({ min: 3, max: 5 }).chain((n) => fc.tuple(fc.constant(n), actionsArb(n))), ([n, actions]) => {
       assertConverged(driver, runSchedule(driver, n, actions));
