@@ -1,13 +1,21 @@
 import type { Effect } from '../store/effects.js';
+import {
+  decodeCollectionEffect, decodeFieldObservations, decodeMemberObservations, encodeCollectionEffect,
+  encodeFieldObservations, encodeMemberObservations, type WireCollectionEffect,
+} from './collection-effect-codec.js';
 import { decodeContributions, encodeContributions, type WireContribution } from './contributions-codec.js';
 
 /** The `oneof effect` of a KeyedEffect as protobufjs sees it (camelCase field names). */
-export interface WireKeyedEffect {
+export interface WireKeyedEffect extends WireCollectionEffect {
   key?: Uint8Array;
   stringSet?: { value?: Uint8Array; observed?: WireContribution[] } | null;
   stringIncr?: { delta?: string } | null;
   stringIncrFloat?: { delta?: string; result?: Uint8Array; observed?: WireContribution[] } | null;
-  keyDelete?: { counters?: WireContribution[] } | null;
+  keyDelete?: {
+    counters?: WireContribution[];
+    fields?: { field?: Uint8Array; observed?: WireContribution[] }[];
+    members?: { member?: Uint8Array; observed?: { replica?: string; count?: number; total?: number }[] }[];
+  } | null;
   keyExpire?: { at?: number } | null;
 }
 
@@ -25,9 +33,20 @@ export function encodeEffect(key: string, effect: Effect): WireKeyedEffect {
     case 'str.incrfloat':
       return { key: wireKey, stringIncrFloat: { delta: effect.delta, result: effect.result, observed: encodeContributions(effect.observed) } };
     case 'key.del':
-      return { key: wireKey, keyDelete: { counters: encodeContributions(effect.counters) } };
+      return {
+        key: wireKey,
+        keyDelete: {
+          counters: encodeContributions(effect.counters),
+          fields: effect.fields === undefined ? [] : encodeFieldObservations(effect.fields),
+          members: effect.members === undefined ? [] : encodeMemberObservations(effect.members),
+        },
+      };
     case 'key.expire':
       return { key: wireKey, keyExpire: { at: effect.at } };
+    case 'list.insert': case 'list.remove': case 'list.set': case 'set.add': case 'set.remove':
+    case 'hash.set': case 'hash.incr': case 'hash.incrfloat': case 'hash.del':
+    case 'zset.add': case 'zset.incr': case 'zset.remove':
+      return { key: wireKey, ...encodeCollectionEffect(effect) };
   }
 }
 
@@ -40,7 +59,19 @@ export function decodeEffect(wire: WireKeyedEffect): { key: string; effect: Effe
     const f = wire.stringIncrFloat;
     return { key, effect: { type: 'str.incrfloat', delta: f.delta ?? '0', result: asBuffer(f.result), observed: decodeContributions(f.observed) } };
   }
-  if (wire.keyDelete) return { key, effect: { type: 'key.del', counters: decodeContributions(wire.keyDelete.counters) } };
+  if (wire.keyDelete) {
+    const { counters, fields, members } = wire.keyDelete;
+    return {
+      key,
+      effect: {
+        type: 'key.del',
+        counters: decodeContributions(counters),
+        ...(fields !== undefined && fields.length > 0 ? { fields: decodeFieldObservations(fields) } : {}),
+        ...(members !== undefined && members.length > 0 ? { members: decodeMemberObservations(members) } : {}),
+      },
+    };
+  }
   if (wire.keyExpire) return { key, effect: { type: 'key.expire', at: wire.keyExpire.at ?? Number.POSITIVE_INFINITY } };
-  return undefined;
+  const collection = decodeCollectionEffect(wire);
+  return collection === undefined ? undefined : { key, effect: collection };
 }

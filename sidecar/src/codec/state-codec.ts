@@ -1,3 +1,7 @@
+import { decodeHashState, encodeHashState } from '../crdt/hash-codec.js';
+import { decodeSetState, encodeSetState } from '../crdt/or-set-codec.js';
+import { decodeListState, encodeListState } from '../crdt/rga.js';
+import { decodeZsetState, encodeZsetState } from '../crdt/sorted-set-codec.js';
 import type { Dot, Stamp } from '../crdt/stamp.js';
 import type { StringRegister } from '../crdt/string-register.js';
 import type { TtlEntry } from '../crdt/ttl-register.js';
@@ -15,7 +19,13 @@ interface WireStringState {
   deleted?: WireContribution[];
   lastWrite?: WireStamp;
 }
-interface WireTypedState { string?: WireStringState | null }
+interface WireTypedState {
+  string?: WireStringState | null;
+  list?: Uint8Array | null;
+  set?: Uint8Array | null;
+  hash?: Uint8Array | null;
+  zset?: Uint8Array | null;
+}
 export interface WireKeyState {
   key?: Uint8Array;
   states?: WireTypedState[];
@@ -53,15 +63,28 @@ function decodeString(wire: WireStringState): StringRegister {
   };
 }
 
+/** Strings use the proto message; collections their own compact encodings (crdt/*-codec.ts). */
 function encodeTyped(state: TypedState): WireTypedState {
   switch (state.kind) {
     case 'string':
       return { string: encodeString(state) };
+    case 'list':
+      return { list: encodeListState(state) };
+    case 'set':
+      return { set: encodeSetState(state) };
+    case 'hash':
+      return { hash: encodeHashState(state) };
+    case 'zset':
+      return { zset: encodeZsetState(state) };
   }
 }
 
 function decodeTyped(wire: WireTypedState): TypedState | undefined {
   if (wire.string) return decodeString(wire.string);
+  if (wire.list) return decodeListState(Buffer.from(wire.list));
+  if (wire.set) return decodeSetState(wire.set);
+  if (wire.hash) return decodeHashState(wire.hash);
+  if (wire.zset) return decodeZsetState(wire.zset);
   return undefined;
 }
 

@@ -34,7 +34,7 @@ function flush(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const keys: string[] = [];
   for (const [key, record] of keyspace.entries()) if (visibleState(record) !== undefined) keys.push(key);
   for (const key of keys) {
-    engine.emit(key, { type: 'key.del', counters: engine.observedCounters(key) });
+    engine.emit(key, engine.deleteEffect(key));
     watches.touched(key);
   }
   return OK;

@@ -1,6 +1,12 @@
+import { NO_CONTRIBUTIONS } from '../crdt/contributions.js';
+import { hashEntries } from '../crdt/hash.js';
+import { setMembers } from '../crdt/or-set.js';
+import { listValues } from '../crdt/rga.js';
+import { zsetItems } from '../crdt/sorted-set-range.js';
+import { NO_TOTALS } from '../crdt/sorted-set-score.js';
 import { stringValue } from '../crdt/string-register.js';
 import { expiresAt, PERSIST_AT } from '../crdt/ttl-register.js';
-import { array, bulk, bulkOrNull, error, integer, NULL, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
+import { array, bulk, error, integer, NULL, OK, ONE, simple, ZERO, type Reply } from '../resp/reply.js';
 import type { TypedState } from '../store/typed-state.js';
 import { argInt, keyOf, lower } from './args.js';
 import { ERR_NO_SUCH_KEY, ERR_NOT_INTEGER, ERR_SYNTAX, invalidExpire } from './errors.js';
@@ -158,14 +164,32 @@ function renameGeneric(ctx: ExecContext, args: readonly Buffer[], nx: boolean): 
   return nx ? ONE : OK;
 }
 
+/** Re-creates `state`'s value at `target` as fresh writes (the old target is removed first). */
 function copyValue(ctx: ExecContext, state: TypedState, target: string, at: number | undefined): void {
+  deleteKey(ctx, target);
+  const { engine } = ctx.server;
   switch (state.kind) {
-    case 'string': {
-      deleteKey(ctx, target);
+    case 'string':
       writeString(ctx, target, stringValue(state) ?? Buffer.alloc(0), at ?? 'clear');
       return;
+    case 'list':
+      engine.emit(target, { type: 'list.insert', anchor: null, values: listValues(state) });
+      break;
+    case 'set':
+      engine.emit(target, { type: 'set.add', members: setMembers(state) });
+      break;
+    case 'hash': {
+      const fields = [...hashEntries(state)];
+      engine.emit(target, { type: 'hash.set', fields, observed: fields.map(() => NO_CONTRIBUTIONS) });
+      break;
+    }
+    case 'zset': {
+      const items = zsetItems(state);
+      engine.emit(target, { type: 'zset.add', entries: items.map((item) => [item.member, item.score] as const), observed: items.map(() => NO_TOTALS) });
+      break;
     }
   }
+  if (at !== undefined) engine.emit(target, { type: 'key.expire', at });
 }
 
 function touch(ctx: ExecContext, args: readonly Buffer[]): Reply {
@@ -199,4 +223,3 @@ export const genericCommands: CommandSpec[] = [
   command('touch', -2, ['readonly', 'fast'], ALL_KEYS, 'generic', 'Returns the number of existing keys out of those specified after updating the time they were last accessed', touch, '3.2.1'),
 ];
 
-export { bulkOrNull };

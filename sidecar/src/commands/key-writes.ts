@@ -9,7 +9,7 @@ export type TtlChange = 'keep' | 'clear' | number;
 /** Observed-remove of the whole key (DEL, UNLINK, GETDEL, overwrite of another type). */
 export function deleteKey(ctx: ExecContext, key: string): void {
   const engine = ctx.server.engine;
-  engine.emit(key, { type: 'key.del', counters: engine.observedCounters(key) });
+  engine.emit(key, engine.deleteEffect(key));
 }
 
 /**

@@ -1,15 +1,45 @@
 import { createHash } from 'node:crypto';
+import { hashEntries } from '../crdt/hash.js';
+import { setMembers } from '../crdt/or-set.js';
+import { listValues } from '../crdt/rga.js';
+import { zsetItems } from '../crdt/sorted-set-range.js';
 import { stringValue } from '../crdt/string-register.js';
 import { expiresAt } from '../crdt/ttl-register.js';
 import type { ReplicaEngine } from './engine.js';
 import { visibleState, type KeyRecord } from '../store/key-record.js';
 import type { TypedState } from '../store/typed-state.js';
 
-/** The logical value of a state, as bytes (what a client can observe, not CRDT metadata). */
+/** Length-prefixed concatenation, so ['ab','c'] and ['a','bc'] hash differently. */
+function framed(parts: readonly (Buffer | string)[]): Buffer {
+  const out: Buffer[] = [];
+  for (const part of parts) {
+    const bytes = typeof part === 'string' ? Buffer.from(part, 'latin1') : part;
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    out.push(length, bytes);
+  }
+  return Buffer.concat(out);
+}
+
+const byBytes = (a: Buffer, b: Buffer): number => Buffer.compare(a, b);
+
+/**
+ * The logical value of a state, as bytes (what a client can observe, not CRDT
+ * metadata), in a canonical order: lists in list order, sets and hashes sorted,
+ * sorted sets in (score, member) order with scores printed exactly.
+ */
 function logicalValue(state: TypedState): Buffer {
   switch (state.kind) {
     case 'string':
       return stringValue(state) ?? Buffer.alloc(0);
+    case 'list':
+      return framed(listValues(state));
+    case 'set':
+      return framed(setMembers(state).sort(byBytes));
+    case 'hash':
+      return framed([...hashEntries(state)].sort((a, b) => byBytes(a[0], b[0])).flat());
+    case 'zset':
+      return framed(zsetItems(state).flatMap((item) => [item.member, String(item.score)]));
   }
 }
 

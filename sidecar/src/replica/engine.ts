@@ -1,4 +1,6 @@
 import { NO_CONTRIBUTIONS, type Contributions } from '../crdt/contributions.js';
+import { hashObservedPerField } from '../crdt/hash.js';
+import { zsetObservedPerMember } from '../crdt/sorted-set.js';
 import { nextHlc, observeHlc, type Hlc } from '../crdt/hlc.js';
 import type { OpContext } from '../crdt/stamp.js';
 import { winningTtl } from '../crdt/ttl-register.js';
@@ -146,7 +148,7 @@ export class ReplicaEngine {
     const owner = record === undefined ? undefined : winningTtl(record.ttl)?.dot.replica;
     if (!forWrite && owner !== this.replicaId) return true;
     const standalone = this.current === undefined && !forWrite;
-    this.emit(key, { type: 'key.del', counters: this.observedCounters(key) });
+    this.emit(key, this.deleteEffect(key));
     if (standalone) this.finishCommand();
     this.expiredKeys += 1;
     return true;
@@ -154,11 +156,29 @@ export class ReplicaEngine {
 
   expiredKeys = 0;
 
-  /** The counter contributions a delete of `key` observes on this replica. */
+  /** The counter contributions a delete of `key` observes on this replica (string register). */
   observedCounters(key: string): Contributions {
     const record = this.keyspace.record(key);
     if (record === undefined) return NO_CONTRIBUTIONS;
     return stateOfKind(record, 'string')?.totals ?? NO_CONTRIBUTIONS;
+  }
+
+  /**
+   * The observed-remove delete of `key` as this replica sees it: elements by the op's
+   * causal context, counter contributions (strings, hash fields, sorted-set scores) by
+   * the totals observed here.
+   */
+  deleteEffect(key: string): Extract<Effect, { type: 'key.del' }> {
+    const record = this.keyspace.record(key);
+    if (record === undefined) return { type: 'key.del', counters: NO_CONTRIBUTIONS };
+    const hash = stateOfKind(record, 'hash');
+    const zset = stateOfKind(record, 'zset');
+    return {
+      type: 'key.del',
+      counters: stateOfKind(record, 'string')?.totals ?? NO_CONTRIBUTIONS,
+      ...(hash === undefined ? {} : { fields: hashObservedPerField(hash) }),
+      ...(zset === undefined ? {} : { members: zsetObservedPerMember(zset) }),
+    };
   }
 }
 

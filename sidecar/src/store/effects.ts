@@ -1,4 +1,9 @@
 import type { Contributions } from '../crdt/contributions.js';
+import type { HashEffect } from '../crdt/hash.js';
+import type { SetEffect } from '../crdt/or-set.js';
+import type { ListEffect } from '../crdt/rga.js';
+import type { ZsetEffect } from '../crdt/sorted-set.js';
+import type { ScoreTotals } from '../crdt/sorted-set-score.js';
 import type { OpContext } from '../crdt/stamp.js';
 import type { StringEffect } from '../crdt/string-register.js';
 
@@ -10,12 +15,20 @@ import type { StringEffect } from '../crdt/string-register.js';
  * contributions by the totals the deleter observed (`counters`).
  */
 export type KeyEffect =
-  | { readonly type: 'key.del'; readonly counters: Contributions }
+  | {
+    readonly type: 'key.del';
+    /** The string register's counter totals the deleter had seen. */
+    readonly counters: Contributions;
+    /** Per hash field, the field's counter totals the deleter had seen (hashes only). */
+    readonly fields?: ReadonlyMap<string, Contributions>;
+    /** Per sorted-set member, the ZINCRBY totals the deleter had seen (sorted sets only). */
+    readonly members?: ReadonlyMap<string, ScoreTotals>;
+  }
   /** Expiry write: absolute ms of the origin's clock, or PERSIST_AT (+∞). */
   | { readonly type: 'key.expire'; readonly at: number };
 
 /** Every effect the store can apply. */
-export type Effect = KeyEffect | StringEffect;
+export type Effect = KeyEffect | StringEffect | ListEffect | SetEffect | HashEffect | ZsetEffect;
 
 export interface KeyedEffect {
   /** The key as a latin1 string (byte-exact). */
