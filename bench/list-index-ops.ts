@@ -68,18 +68,31 @@ export function linsertBefore(state: ListState, pivot: Buffer, value: Buffer, ne
  * by-value scan in Redis and in our handler alike; see list-index.ts). Returns the ops
  * with their concrete pivots so redis-server can run exactly the same.
  */
-export function runRgaOps(
-  state: ListState, count: number, pivotWindow: number, seed: number, next: () => OpContext, nanos: Map<string, number>,
-): ListOp[] {
+export function runRgaOps(state: ListState, count: number, pivotWindow: number, seed: number, next: () => OpContext): ListOp[] {
   const random = prng(seed);
   const ops: ListOp[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = process.hrtime.bigint();
-    runRandomOp(state, i, random, pivotWindow, next, ops);
-    const kind = (ops[ops.length - 1] as ListOp).kind;
-    nanos.set(kind, (nanos.get(kind) ?? 0) + Number(process.hrtime.bigint() - started));
-  }
+  for (let i = 0; i < count; i++) runRandomOp(state, i, random, pivotWindow, next, ops);
   return ops;
+}
+
+/** `count` LINDEX or LSET at uniform random indexes (one command only). */
+export function indexOps(kind: 'lindex' | 'lset', count: number, length: number, seed: number): ListOp[] {
+  const random = prng(seed);
+  return Array.from({ length: count }, (_, i): ListOp => {
+    const index = Math.floor(random() * length);
+    return kind === 'lindex' ? { kind, index } : { kind, index, value: `p${i}` };
+  });
+}
+
+/** Runs LINDEX/LSET ops on the RGA as their handlers would. */
+export function runRgaIndexOps(state: ListState, ops: readonly ListOp[], next: () => OpContext): void {
+  for (const op of ops) {
+    if (op.kind === 'lindex') {
+      if (listAt(state, op.index) === undefined) throw new Error('LINDEX missed');
+    } else if (op.kind === 'lset') {
+      applyListEffect(state, { type: 'list.set', id: idAt(state, op.index) as ElementId, value: Buffer.from(op.value) }, next());
+    }
+  }
 }
 
 /** One random LINDEX, LSET or LINSERT, as its command handler would run it; appended to `ops`. */

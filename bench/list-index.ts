@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import { listAt, listLength, listRange, type ListState } from '../sidecar/src/crdt/rga.js';
 import { RedisServerProcess } from '../sidecar/test/support/redis-server.js';
 import {
-  buildRedis, buildRga, contexts, insertAtIndex, linsertBefore, prng, runRedisOps, runRgaOps, type ListOp,
+  buildRedis, buildRga, contexts, indexOps, insertAtIndex, linsertBefore, prng, runRedisOps, runRgaIndexOps, runRgaOps, type ListOp,
 } from './list-index-ops.js';
 
 const ELEMENTS = Number(process.argv[2] ?? 1_000_000);
@@ -91,8 +91,7 @@ async function main(): Promise<void> {
     console.log(`memory RGA ${perElement.toFixed(1)} B/element (heap + buffers) | redis ${redisPerElement.toFixed(1)} B/element (used_memory) | ${(perElement / redisPerElement).toFixed(1)}× redis`);
 
     await redis.config('RESETSTAT');
-    const nanos = new Map<string, number>();
-    const ours = await timed(() => runRgaOps(state, OPS, PIVOT_WINDOW, 42, next, nanos));
+    const ours = await timed(() => runRgaOps(state, OPS, PIVOT_WINDOW, 42, next));
     const theirs = await timed(() => runRedisOps(redis, KEY, ours.result));
     const stats = await commandStats(redis);
     const serverUsec = ['lindex', 'lset', 'linsert'].reduce((sum, name) => sum + (stats.get(name)?.usec ?? 0), 0);
@@ -100,18 +99,31 @@ async function main(): Promise<void> {
     console.log(`       ratio end to end ${(theirs.wallMs / ours.wallMs).toFixed(2)}, ratio server CPU ${(serverUsec / 1000 / ours.cpuMs).toFixed(2)}`);
     for (const kind of ['lindex', 'lset', 'linsert'] as const) {
       const stat = stats.get(kind);
-      const calls = Math.max(1, stat?.calls ?? 0);
-      const redisUs = (stat?.usec ?? 0) / calls;
-      const oursUs = (nanos.get(kind) ?? 0) / 1000 / calls;
-      console.log(`       ${kind}: RGA ${oursUs.toFixed(2)} µs/op | redis ${redisUs.toFixed(2)} µs/call (server) | ratio ${(redisUs / oursUs).toFixed(2)} (${calls} calls)`);
+      console.log(`       redis ${kind}: ${stat?.calls ?? 0} calls, ${((stat?.usec ?? 0) / Math.max(1, stat?.calls ?? 0)).toFixed(2)} µs/call (server)`);
     }
     await compareContent(state, redis);
     console.log('content RGA = redis after the mixed run');
+    for (const kind of ['lindex', 'lset'] as const) await indexOnly(state, redis, kind, next);
     await extras(state, redis, next);
   } finally {
     redis.disconnect();
     await server.stop();
   }
+}
+
+/** One index command alone: RGA CPU per op against Redis's server time per call, and end to end. */
+async function indexOnly(state: ListState, redis: Redis, kind: 'lindex' | 'lset', next: ReturnType<typeof contexts>): Promise<void> {
+  const ops = indexOps(kind, OPS, listLength(state), kind === 'lindex' ? 11 : 12);
+  const ours = await timed(() => runRgaIndexOps(state, ops, next));
+  await redis.config('RESETSTAT');
+  const theirs = await timed(() => runRedisOps(redis, KEY, ops));
+  const serverUs = (stats(await commandStats(redis), kind)) / OPS;
+  const oursUs = ours.cpuMs * 1000 / OPS;
+  console.log(`${kind.toUpperCase()} only: RGA ${fmt(rate(OPS, ours.wallMs))} ops/s, ${oursUs.toFixed(2)} µs CPU/op | redis ${fmt(rate(OPS, theirs.wallMs))} ops/s end to end, ${serverUs.toFixed(2)} µs/call server | ratio end to end ${(theirs.wallMs / ours.wallMs).toFixed(2)}, server CPU ${(serverUs / oursUs).toFixed(2)}`);
+}
+
+function stats(all: Map<string, { calls: number; usec: number }>, kind: string): number {
+  return all.get(kind)?.usec ?? 0;
 }
 
 /** LINSERT over the whole list, LRANGE of a small window, and insert-at-index (RGA only). */
