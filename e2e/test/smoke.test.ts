@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { useCluster, waitFor, type Cluster } from '../harness/index.js';
+import { isTestbed, mustRun, useCluster, waitFor, type Cluster } from '../harness/index.js';
 import { inClusterProbePod } from './support/in-cluster-probe.js';
 import { isReady, waitForReadySet } from './support/kube-wait.js';
 import { headlessService, redisConfig, redisStatefulSet, type RedisSet } from './support/redis-statefulset.js';
@@ -80,6 +80,11 @@ describe('e2e smoke: a StatefulSet of redis-server pods', function () {
     assert.equal(await cliIn(1, '-h', fqdn(0), 'ping'), 'PONG');
     assert.equal(await cliIn(2, '-h', `${set.name}-0.${set.name}`, 'ping'), 'PONG');
     assert.equal(await cliIn(0, '-h', `${set.name}-2.${set.name}.${set.namespace}`, 'ping'), 'PONG');
+    if (isTestbed(cluster)) {
+      // The same lookup from a plain `ip netns exec`, which sees the pod's /etc/hosts via /etc/netns.
+      const netns = cluster.podNetns(set.namespace, `${set.name}-1`) ?? '';
+      assert.equal((await mustRun(['ip', 'netns', 'exec', netns, 'redis-cli', '-h', fqdn(0), 'ping'])).trim(), 'PONG');
+    }
   });
 
   it('localhost inside a pod is that pod, and its hostname is the pod name', async function () {

@@ -13,13 +13,21 @@ export interface PodNetwork {
   readonly etcDir: string;
 }
 
-/** Hands out pod addresses .2–.254 of the bed's /24, reusing released ones. */
+/**
+ * Hands out pod addresses .2–.254 of the bed's /24 round-robin. Handing a
+ * released address straight back out would let peers keep the old pod's MAC in
+ * their neighbour cache, and connections to the recreated pod would hang until
+ * that entry expires; cycling through the range avoids it (as most IPAMs do).
+ */
 export class IpPool {
   private readonly used = new Set<number>();
+  private next = 2;
   constructor(private readonly slot: BedSlot) {}
 
   allocate(): string {
-    for (let host = 2; host < 255; host++) {
+    for (let i = 0; i < 253; i++) {
+      const host = this.next;
+      this.next = host >= 254 ? 2 : host + 1;
       if (this.used.has(host)) continue;
       this.used.add(host);
       return `${this.slot.subnetBase}.${host}`;
