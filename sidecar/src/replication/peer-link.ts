@@ -34,6 +34,9 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.initial_reconnect_backoff_ms': BACKOFF_MIN_MS,
   'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
+  // Ops flow callee → caller: HTTP/2's default 64 KiB window would let ~1 batch be in
+  // flight per round trip and cap replication at a few thousand ops/s under load.
+  'grpc-node.flow_control_window': 16 * 1024 * 1024,
 };
 
 /**
