@@ -54,8 +54,11 @@ export function entryAt(state: ListState, index: number): ListEntry | undefined 
   return element === undefined ? undefined : toEntry(element);
 }
 
+/** The id at `index` (no value copy: the hot path of RPUSH, pops and anchors). */
 export function idAt(state: ListState, index: number): ElementId | undefined {
-  return entryAt(state, index)?.id;
+  const cursor = visibleCursor(state, index);
+  const element = cursor === undefined ? undefined : elementAt(cursor);
+  return element === undefined ? undefined : idOf(element);
 }
 
 export function firstId(state: ListState): ElementId | undefined {
