@@ -14,15 +14,18 @@ export class Stats {
   /** Optional latency observer (the metrics histogram), in seconds. */
   latencyObserver: ((seconds: number) => void) | undefined;
 
+  /** Records a call; `usec` is -1 for calls that were not timed (one in eight is). */
   recordCall(name: string, usec: number, failed: boolean): void {
-    this.latencyObserver?.(usec / 1e6);
+    if (usec >= 0) this.latencyObserver?.(usec / 1e6);
     let entry = this.calls.get(name);
     if (entry === undefined) {
       entry = { calls: 0, usec: 0, failed: 0 };
       this.calls.set(name, entry);
     }
     entry.calls += 1;
-    entry.usec += usec;
+    if (usec >= 0) {
+      entry.usec += usec * 8; // an estimate of all calls' time from the sampled ones
+    }
     if (failed) entry.failed += 1;
   }
 }
