@@ -17,9 +17,12 @@ export interface ListMatch {
 /**
  * Every element equal to `value`, walking from visible index `from` (negative counts
  * from the tail; default the head, or the tail when `reverse`) towards the tail, or
- * towards the head when `reverse`. Stop iterating when you have enough (LPOS COUNT/MAXLEN).
+ * towards the head when `reverse`, comparing at most `maxScan` elements (LPOS MAXLEN).
+ * Stop iterating when you have enough matches (LPOS COUNT, LREM count).
  */
-export function* listFind(state: ListState, value: Buffer, from?: number, reverse = false): Generator<ListMatch> {
+export function* listFind(
+  state: ListState, value: Buffer, from?: number, reverse = false, maxScan = Number.POSITIVE_INFINITY,
+): Generator<ListMatch> {
   const length = state.tree.root.weight;
   const requested = from ?? (reverse ? -1 : 0);
   const start = requested < 0 ? requested + length : requested;
@@ -27,6 +30,7 @@ export function* listFind(state: ListState, value: Buffer, from?: number, revers
   const probe = storeValue(value);
   const { leaf: first, pos } = locateVisible(state.tree, start);
   let index = start;
+  const last = reverse ? start - maxScan : start + maxScan; // first index not to compare
   // Leaf by leaf, in a plain loop: the scan is what LINSERT/LPOS/LREM spend their time in.
   for (let leaf: RgaLeaf | null = first, at = pos; leaf !== null; leaf = reverse ? leaf.prev : leaf.next) {
     const items = leaf.items;
@@ -34,6 +38,7 @@ export function* listFind(state: ListState, value: Buffer, from?: number, revers
     for (; at >= 0 && at < items.length; at += reverse ? -1 : 1) {
       const stored = (items[at] as RgaElement).value;
       if (stored === null) continue;
+      if (index === last) return;
       if (stored === probe || (typeof stored !== 'string' && typeof probe !== 'string' && stored.equals(probe))) {
         yield { index, id: idOf(items[at] as RgaElement) };
       }

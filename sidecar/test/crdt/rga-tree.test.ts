@@ -94,7 +94,8 @@ describe('RGA list: order-statistic tree at scale', function () {
 describe('RGA list: search by value', () => {
   it('finds every match from any start, forwards and backwards, like a scan of the array', () => {
     const listArb = fc.array(fc.constantFrom('a', 'b', 'c', 'x'.repeat(5000)), { maxLength: 300 });
-    fc.assert(fc.property(listArb, fc.integer({ min: -320, max: 320 }), fc.boolean(), fc.constantFrom('a', 'b', 'x'.repeat(5000)), (values, from, reverse, probe) => {
+    const probeArb = fc.constantFrom('a', 'b', 'x'.repeat(5000));
+    fc.assert(fc.property(listArb, fc.integer({ min: -320, max: 320 }), fc.boolean(), probeArb, fc.nat(400), (values, from, reverse, probe, maxScan) => {
       const { state, next } = sequence();
       // One op per value, alternating head and tail inserts, so leaves and chains mix.
       const model: string[] = [];
@@ -106,9 +107,11 @@ describe('RGA list: search by value', () => {
       const start = from < 0 ? from + model.length : from;
       const expected: number[] = [];
       if (start >= 0 && start < model.length) {
-        for (let i = start; i >= 0 && i < model.length; i += reverse ? -1 : 1) if (model[i] === probe) expected.push(i);
+        for (let i = start; i >= 0 && i < model.length && Math.abs(i - start) < maxScan; i += reverse ? -1 : 1) {
+          if (model[i] === probe) expected.push(i);
+        }
       }
-      const found = [...listFind(state, Buffer.from(probe), from, reverse)];
+      const found = [...listFind(state, Buffer.from(probe), from, reverse, maxScan)];
       assert.deepEqual(found.map((match) => match.index), expected);
       for (const match of found) assert.equal(indexOfId(state, match.id), match.index);
       assert.equal(listFirstMatch(state, Buffer.from(probe))?.index, model.indexOf(probe) < 0 ? undefined : model.indexOf(probe));
