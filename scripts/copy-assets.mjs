@@ -4,3 +4,8 @@ import { cpSync, mkdirSync } from 'node:fs';
 
 mkdirSync('dist/proto', { recursive: true });
 cpSync('proto', 'dist/proto', { recursive: true });
+
+// The bin entries must be executable for `npx redis-crdt-sidecar` (tsc writes 0644 files).
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+for (const path of Object.values(pkg.bin ?? {})) if (existsSync(path)) chmodSync(path, 0o755);
