@@ -24,6 +24,13 @@ import { recover, type RecoveryReport } from './recovery.js';
 import { replicationCommands } from '../replication/commands.js';
 import { Replication } from '../replication/replication.js';
 import { registerReplicationMetrics } from '../replication/replication-metrics.js';
+// --- mirror wiring (owned by mirror; see sidecar/src/mirror/) ---
+import { Mirror } from '../mirror/mirror.js';
+import { mirrorCommands } from '../mirror/mirror-commands.js';
+import { registerMirrorMetrics } from '../mirror/mirror-metrics.js';
+import { mirrorStatusFields } from '../mirror/mirror-status.js';
+import { parseMirrorUrl } from '../mirror/mirror-url.js';
+import { passthrough } from '../mirror/passthrough.js';
 
 /** Groups of commands added by later layers (collections, admin) at assembly time. */
 export type ExtraCommands = (sidecar: Sidecar) => CommandSpec[][];
@@ -52,6 +59,8 @@ export class Sidecar {
   adminPort = 0;
   /** Peer replication; undefined before start (disabled without TLS and peers). */
   replication: Replication | undefined;
+  /** The local Redis mirror; undefined without --mirror. */
+  mirror: Mirror | undefined;
 
   constructor(readonly config: SidecarConfig, readonly logger: Logger, private readonly extraCommands: ExtraCommands = () => []) {}
 
@@ -76,6 +85,7 @@ export class Sidecar {
     const sink = new OpLogSink(this.log, (error) => this.fatal('Op log write failed; refusing to acknowledge writes', error));
     this.engine.addSink(sink);
     this.server = this.buildServerContext();
+    this.startMirror();
     this.engine.onKeyChange((key) => this.server.watches.touched(key));
     const dispatcher = new Dispatcher(this.server, sink);
     this.server.execQueued = (client, session) => dispatcher.execQueued(client, session);
@@ -116,7 +126,7 @@ export class Sidecar {
       blocking: undefined,
       execQueued: () => { throw new Error('dispatcher not wired'); },
     };
-    (server as { table: ReadonlyMap<string, CommandSpec> }).table = buildCommandTable(...this.extraCommands(this), replicationCommands(() => this.replication));
+    (server as { table: ReadonlyMap<string, CommandSpec> }).table = buildCommandTable(...this.extraCommands(this), replicationCommands(() => this.replication), mirrorCommands(() => this.mirror));
     this.infoProviders.push(
       { section: 'persistence', fields: () => this.persistenceInfo() },
       { section: 'crdt', fields: () => this.crdtInfo() },
@@ -149,6 +159,7 @@ export class Sidecar {
       replicaId: this.config.replicaId, originId: this.identity.originId, ready: !this.stopping && !this.server.draining,
       draining: this.server.draining, opsOriginated: this.engine.opsOriginated, opsApplied: this.engine.opsApplied,
       oplogBytes: stats.bytes, keys: this.keyspace.size, versionVector: vvToObject(this.engine.vv), peers: this.replication?.status() ?? [],
+      mirror: Object.fromEntries(mirrorStatusFields(this.mirror, Date.now())),
     };
   }
 
@@ -172,6 +183,19 @@ export class Sidecar {
     this.infoProviders.push({ section: 'replication', fields: () => replication.infoFields() });
     this.retainedRecords = () => replication.retainedRecords();
     registerReplicationMetrics(this.metrics.extra, replication);
+  }
+
+  // --- mirror wiring: write-behind sink, read passthrough, INFO mirror, metrics ---
+  private startMirror(): void {
+    const url = this.config.mirror;
+    const mirror = url === undefined ? undefined : new Mirror(parseMirrorUrl(url), this.keyspace, this.logger);
+    this.mirror = mirror;
+    this.server.fallback = passthrough(mirror);
+    this.infoProviders.push({ section: 'mirror', fields: () => mirrorStatusFields(this.mirror, Date.now()) });
+    if (mirror === undefined) return;
+    this.engine.addSink(mirror.writeBehind);
+    registerMirrorMetrics(this.metrics.extra, mirror);
+    mirror.start();
   }
 
   private startSnapshots(): void {
@@ -216,6 +240,7 @@ export class Sidecar {
     await this.replication?.stop();
     if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer);
     await this.resp?.close(500);
+    this.mirror?.stop();
     try {
       await this.snapshot();
     } catch (error) {

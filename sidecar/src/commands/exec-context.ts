@@ -1,6 +1,6 @@
 import type { ReplicaEngine } from '../replica/engine.js';
 import type { Keyspace } from '../store/keyspace.js';
-import type { Client } from './client.js';
+import type { BLOCKED, Client } from './client.js';
 import type { PubSub } from './pubsub-registry.js';
 import type { ServerConfig } from './server-config.js';
 import type { CommandSpec } from './spec.js';
@@ -34,6 +34,12 @@ export interface ServerContext {
   execQueued: (client: Client, session: Session) => Reply;
   /** True while the replica drains before leaving the cluster: writes are refused. */
   draining: boolean;
+  /**
+   * Runs a command the table has no entry for (the mirror's read passthrough). Replies
+   * now, or returns BLOCKED and answers later through `client.unblock`. Unset: the
+   * dispatcher answers Redis's unknown-command error.
+   */
+  fallback?: (client: Client, args: readonly Buffer[]) => Reply | typeof BLOCKED;
 }
 
 export interface ExecContext {

@@ -168,6 +168,7 @@ export function plain(reply: Reply): Plain {
     case 'double': return reply.value;
     case 'boolean': return reply.value;
     case 'verbatim': return reply.value;
+    case 'raw': return reply.bytes.toString('latin1');
   }
 }
 
