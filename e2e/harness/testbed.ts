@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { claimSlot, sweepSlot, type BedSlot } from './bed-slot.js';
 import { ensureBinaries } from './binaries.js';
 import { createBridge, deleteBridge } from './bridge.js';
@@ -65,7 +65,7 @@ export async function startTestbed(): Promise<Testbed> {
     kubeconfig.loadFromFile(kubeconfigPath);
     await waitForControllers(kubeconfig);
     const agent = new NodeAgent({
-      kubeconfig, slot, nodeName: NODE_NAME, apiserver: { host: slot.gateway, port: apiserverPort }, bedDir: dir, kubeletVersion: kubeVersionOf(binDir),
+      kubeconfig, slot, nodeName: NODE_NAME, apiserver: { host: slot.gateway, port: apiserverPort }, bedDir: dir, kubeletVersion: (await kubeconfig.makeApiClient(VersionApi).getCode()).gitVersion,
     });
     await agent.start();
     cleanups.unshift(() => agent.stop());
@@ -146,10 +146,4 @@ export function diagnosticsOf(dir: string): string {
     }
   }
   return files.map((f) => `==> ${f} <==\n${tailFile(f, 25)}`).join('\n');
-}
-
-/** "v1.33.13" from ~/.cache/redis-crdt/k8s-v1.33.13/bin. */
-function kubeVersionOf(binDir: string): string {
-  const match = /k8s-(v[0-9.]+)/.exec(binDir);
-  return match?.[1] ?? 'v1.33.0';
 }
