@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   anchorForIndex, applyListEffect, createList, deleteListObserved, gcList, idAt, indexOfId, isListEmpty,
   listAt, listElementOrder, listEntriesReverse, listLength, listRange, listTombstones, listValues,
@@ -125,6 +126,31 @@ describe('RGA list: examples', () => {
     applyListEffect(collected, ...late);
     assert.deepEqual(text(collected), ['a', 'e2', 'e1']);
     assert.deepEqual(text(replay([...history, late])), ['a', 'e2', 'e1']);
+  });
+
+  it('GC of a removed element with a concurrent child never moves a later insert (randomised)', () => {
+    // The pattern above with random sizes, positions and clocks: r writes n values, q
+    // removes one (t), i concurrently inserts after t, j (saw the removal, not i's
+    // insert) inserts anywhere. A replica that collects what is stable before j's op
+    // arrives must end exactly like one that never collects.
+    const caseArb = fc.record({
+      n: fc.integer({ min: 1, max: 6 }), t: fc.nat(5), at: fc.nat(6), m: fc.integer({ min: 1, max: 3 }),
+      hq: fc.integer({ min: 2, max: 9 }), hi: fc.integer({ min: 2, max: 9 }), hj: fc.integer({ min: 0, max: 9 }),
+    });
+    fc.assert(fc.property(caseArb, ({ n, t, at, m, hq, hi, hj }) => {
+      const values = Array.from({ length: n }, (_, k) => `v${k}`);
+      const victim = id('r', 1, t % n);
+      const base: Op = [push(null, ...values), ctx('r', 1, 1)];
+      const removal: Op = [{ type: 'list.remove', ids: [victim] }, ctx('q', 1, hq, { r: 1 })];
+      const child: Op = [push(victim, ...Array.from({ length: m }, (_, k) => `i${k}`)), ctx('i', 1, hi, { r: 1 })];
+      const seenByJ = replay([base, removal]);
+      const late: Op = [push(anchorForIndex(seenByJ, at % n), 'late'), ctx('j', 1, hq + 1 + hj, { r: 1, q: 1 })];
+      const collected = replay([base, removal, child]);
+      gcList(collected, new Map([['r', 1], ['q', 1]]));
+      applyListEffect(collected, ...late);
+      assert.deepEqual(text(collected), text(replay([base, removal, child, late])));
+      assert.deepEqual(text(replay([base, child, removal, late])), text(collected));
+    }), { numRuns: Number(process.env.RGA_RUNS ?? 1000) });
   });
 
   it('applies a duplicate insert once', () => {
