@@ -10,6 +10,7 @@ import { serverCommands } from './server.js';
 import type { CommandSpec } from './spec.js';
 import { stringCommands } from './string.js';
 import { transactionCommands } from './transactions.js';
+import { zsetCommands } from './zset.js';
 
 /**
  * The command table: an explicit registration list, nothing discovered dynamically.
@@ -19,7 +20,7 @@ export function buildCommandTable(...extra: readonly CommandSpec[][]): Map<strin
   const table = new Map<string, CommandSpec>();
   const groups = [
     connectionCommands, serverCommands, clientCommands, configCommands, infoCommands, commandDocsCommands,
-    transactionCommands, pubsubCommands, flushCommands, stringCommands, genericCommands, ...extra,
+    transactionCommands, pubsubCommands, flushCommands, stringCommands, genericCommands, zsetCommands, ...extra,
   ];
   for (const group of groups) {
     for (const spec of group) {
