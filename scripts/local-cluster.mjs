@@ -102,7 +102,7 @@ function start() {
   const lines = ids.map((id, i) => `  ${id}: redis-cli -p ${args.basePort + i}    (admin http://127.0.0.1:${args.basePort + 200 + i}/v1/status)`);
   process.stdout.write([
     '', `redis-crdt local cluster: ${args.replicas} replicas, data and certificates under ${args.dir}`, ...lines,
-    '  Try: redis-cli -p 7001 SET greeting hello; redis-cli -p 7002 GET greeting; redis-cli -p 7003 CRDT.PEERS',
+    `  Try: redis-cli -p ${args.basePort} SET greeting hello; redis-cli -p ${args.basePort + 1} GET greeting; redis-cli -p ${args.basePort + 2} CRDT.PEERS`,
     '  Ctrl-C stops every replica (a snapshot is written on the way out).', '',
   ].join('\n'));
 }
