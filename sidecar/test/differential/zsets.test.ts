@@ -8,6 +8,9 @@ import { randomZsetCommands } from './zsets-workload.js';
 const SEED: Command = ['zadd', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd', '5', 'e'];
 const LEXSET: Command = ['zadd', 'l', '0', 'a', '0', 'b', '0', 'c', '0', 'd', '0', 'e', '0', 'aa', '0', 'ab', '0', ''];
 
+/** 300 members with repeated scores: Redis keeps this as a skip list, not a listpack. */
+const BIG: Command = ['zadd', 'big', ...Array.from({ length: 300 }, (_, i) => [String((i * 37) % 101 / 2), `m${i}`]).flat()];
+
 /** Hand-written sequences: each covers one command's options, edge cases and errors. */
 const CASES: Record<string, Command[]> = {
   'ZADD flags, replies and errors': [
@@ -118,6 +121,15 @@ const CASES: Record<string, Command[]> = {
     ['zrandmember', 'z', '0'], ['zrandmember', 'z', 'x'], ['zrandmember', 'z', '1', 'foo'], ['zrandmember', 'z', '1', 'withscores', 'x'], ['zrandmember', 'z', '-9223372036854775808'],
     ['zrandmember', 'z', '9223372036854775807', 'withscores'], ['zrandmember', 'z', '-4611686018427387904', 'withscores'], ['zrandmember', 'none'], ['zrandmember', 'none', '5'],
     ['zrandmember', 's'], ['zrandmember', 's', '1'], ['zrandmember', 'none', 'x'],
+  ],
+  'large sorted sets (a skip list in Redis)': [
+    BIG, ['zcard', 'big'], ['zrange', 'big', '100', '130', 'withscores'], ['zrange', 'big', '-20', '-1', 'rev'], ['zrank', 'big', 'm150'], ['zrevrank', 'big', 'm150'],
+    ['zcount', 'big', '(10', '20'], ['zrangebyscore', 'big', '10', '(12', 'withscores', 'limit', '3', '10'], ['zrevrangebyscore', 'big', '40', '(35', 'limit', '5', '5'],
+    ['zincrby', 'big', '0.25', 'm7'], ['zadd', 'big', 'gt', 'ch', '1', 'm8', '49', 'm9'], ['zrem', 'big', 'm1', 'm2', 'm3'], ['zremrangebyrank', 'big', '10', '19'],
+    ['zremrangebyscore', 'big', '(45', '+inf'], ['zpopmin', 'big', '3'], ['zpopmax', 'big', '2'], ['zmpop', '1', 'big', 'max', 'count', '3'],
+    ['zunionstore', 'u', '2', 'big', 'big', 'weights', '1', '0.5'], ['zrange', 'u', '0', '9', 'withscores'], ['zinterstore', 'i', '2', 'big', 'u', 'aggregate', 'max'],
+    ['zrange', 'i', '-10', '-1', 'withscores'], ['zdiff', '2', 'big', 'i'], ['zintercard', '2', 'big', 'u', 'limit', '50'], ['zrangestore', 'r', 'big', '5', '(20', 'byscore', 'limit', '2', '40'],
+    ['zrange', 'r', '0', '-1', 'withscores'], ['zcard', 'big'], ['zmscore', 'big', 'm100', 'm101', 'nope'], ['zrandmember', 'big', '400'],
   ],
   'MULTI/EXEC and RESP3 replies': [
     SEED, ['multi'], ['zadd', 'z', '9', 'm'], ['zincrby', 'z', '1', 'm'], ['bzpopmin', 'none', '0'], ['zpopmin', 'z'], ['exec'],
