@@ -4,9 +4,11 @@ import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { flushCommands } from './flush.js';
 import { genericCommands } from './generic.js';
+import { hashCommands } from './hash.js';
 import { infoCommands } from './info.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './set.js';
 import type { CommandSpec } from './spec.js';
 import { stringCommands } from './string.js';
 import { transactionCommands } from './transactions.js';
@@ -20,7 +22,7 @@ export function buildCommandTable(...extra: readonly CommandSpec[][]): Map<strin
   const table = new Map<string, CommandSpec>();
   const groups = [
     connectionCommands, serverCommands, clientCommands, configCommands, infoCommands, commandDocsCommands,
-    transactionCommands, pubsubCommands, flushCommands, stringCommands, genericCommands, zsetCommands, ...extra,
+    transactionCommands, pubsubCommands, flushCommands, stringCommands, genericCommands, zsetCommands, setCommands, hashCommands, ...extra,
   ];
   for (const group of groups) {
     for (const spec of group) {
