@@ -17,11 +17,12 @@ out="$cache_root/k8s-$KUBE_VERSION"
 bin="$out/bin"
 binaries=(etcd kube-apiserver kube-controller-manager kubectl helm)
 
+log() { printf '[testbed %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+command -v go >/dev/null || { log "Go >= 1.24 is required to build the e2e testbed (https://go.dev/dl/)"; exit 1; }
+
 # The stamp covers everything that changes the output, so editing go.mod/go.sum
 # or this script's versions invalidates the cache without a manual wipe.
 stamp="$(cat "$here/go.mod" "$here/go.sum" "$here/cmd/etcd/main.go" | sha256sum | cut -c1-16)-$HELM_VERSION-$(go env GOVERSION)"
-
-log() { printf '[testbed %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 have_all() {
   [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp" ] || return 1
@@ -43,7 +44,6 @@ if [ -z "${REDIS_CRDT_REBUILD:-}" ] && have_all; then
   exit 0
 fi
 
-command -v go >/dev/null || { log "Go is required (https://go.dev/dl/)"; exit 1; }
 mkdir -p "$bin"
 rm -f "$out/stamp"
 
