@@ -30,7 +30,7 @@ function helm(args: string[]): { status: number | null; stdout: string; stderr: 
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string }; [k: string]: unknown };
 function render(release: string, set: string[] = []): Obj[] {
-  const r = helm(['template', release, CHART, '--namespace', 'ops', '--include-crds', ...set.flatMap((s) => ['--set', s])]);
+  const r = helm(['template', release, CHART, '--namespace', 'ops', '--include-crds', '--kube-version', '1.33.0', ...set.flatMap((s) => ['--set', s])]);
   assert.equal(r.status, 0, r.stderr);
   return YAML.parseAllDocuments(r.stdout).map((d) => d.toJS() as Obj).filter((o) => o !== null);
 }
@@ -50,7 +50,7 @@ describe('Helm chart rendered by helm', () => {
   });
 
   it('uses a namespaced Role when watching one namespace, and keeps names within 63 characters', () => {
-    const objects = render('a'.repeat(60), ['watchNamespace=apps', 'metrics.serviceMonitor.enabled=true']);
+    const objects = render('a'.repeat(53), ['watchNamespace=apps', 'metrics.serviceMonitor.enabled=true']);
     assert.ok(objects.some((o) => o.kind === 'Role' && o.metadata.namespace === 'apps'));
     assert.ok(!objects.some((o) => o.kind === 'ClusterRole'));
     assert.ok(objects.some((o) => o.kind === 'ServiceMonitor'));
@@ -58,7 +58,7 @@ describe('Helm chart rendered by helm', () => {
   });
 
   it('rejects unknown values through values.schema.json', () => {
-    const r = helm(['template', 'x', CHART, '--set', 'imagee.tag=1']);
+    const r = helm(['template', 'x', CHART, '--kube-version', '1.33.0', '--set', 'imagee.tag=1']);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /imagee|additional properties/i);
   });

@@ -1,8 +1,7 @@
 /** Shared setup for the operator's tests against a real API server (the e2e testbed or $KUBECONFIG). */
-import { readFileSync } from 'node:fs';
-import { ApiextensionsV1Api, CoreV1Api, KubernetesObjectApi, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import YAML from 'yaml';
-import { waitFor, type Cluster } from '../../../e2e/harness/index.js';
+import path from 'node:path';
+import { ApiextensionsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { runCommand, waitFor, type Cluster } from '../../../e2e/harness/index.js';
 import { EC_KEY_ALGORITHM } from '../../src/certs/index.js';
 import type { EventRecorder } from '../../src/controller/events.js';
 import { ApiServerClient } from '../../src/controller/kube-client.js';
@@ -10,11 +9,18 @@ import { HttpAdminClient } from '../../src/reconcile/admin-client.js';
 import type { ReconcileDeps } from '../../src/reconcile/deps.js';
 import { repoPath } from '../fixtures/repo.js';
 
-/** Installs (or updates) the CRD from crds/ and waits until the API server serves it. */
+export function kubectl(cluster: Cluster): string {
+  return cluster.binDir === undefined ? 'kubectl' : path.join(cluster.binDir, 'kubectl');
+}
+
+/**
+ * Installs (or updates) the CRD from crds/ as users do, with kubectl, and waits
+ * until it is served. (Not through client-node: its model serializer drops schema
+ * keywords such as `default` and `x-kubernetes-validations` from plain YAML.)
+ */
 export async function installCrd(cluster: Cluster): Promise<void> {
-  const crd = YAML.parse(readFileSync(repoPath('crds/rediscrdt.io_rediscrdtclusters.yaml'), 'utf8')) as V1CustomResourceDefinition;
-  const objects = KubernetesObjectApi.makeApiClient(cluster.kubeconfig);
-  await objects.patch(crd, undefined, undefined, 'redis-crdt-e2e', true, 'application/apply-patch+yaml');
+  const r = await runCommand([kubectl(cluster), '--kubeconfig', cluster.kubeconfigPath, 'apply', '--server-side', '-f', repoPath('crds/rediscrdt.io_rediscrdtclusters.yaml')]);
+  if (r.code !== 0) throw new Error(`kubectl apply of the CRD failed: ${r.stderr}`);
   const ext = cluster.kubeconfig.makeApiClient(ApiextensionsV1Api);
   await waitFor('the CRD to be established', 60_000, async () => {
     const got = await ext.readCustomResourceDefinition({ name: 'rediscrdtclusters.rediscrdt.io' });
