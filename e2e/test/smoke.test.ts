@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { isTestbed, mustRun, useCluster, waitFor, type Cluster } from '../harness/index.js';
+import { isTestbed, mustRun, waitFor, type Cluster } from '../harness/index.js';
 import { inClusterProbePod } from './support/in-cluster-probe.js';
 import { isReady, waitForReadySet } from './support/kube-wait.js';
 import { headlessService, redisConfig, redisStatefulSet, type RedisSet } from './support/redis-statefulset.js';
 import { respCommand } from './support/resp-ping.js';
+import { sharedCluster } from './support/shared-cluster.js';
 
 describe('e2e smoke: a StatefulSet of redis-server pods', function () {
   let cluster: Cluster;
@@ -33,7 +34,7 @@ describe('e2e smoke: a StatefulSet of redis-server pods', function () {
   before(async function () {
     // A cold build of the control plane takes many minutes; later runs reuse it.
     this.timeout(90 * 60_000);
-    cluster = await useCluster();
+    cluster = await sharedCluster();
     core = cluster.kubeconfig.makeApiClient(CoreV1Api);
     const apps = cluster.kubeconfig.makeApiClient(AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: set.namespace } } });
@@ -49,10 +50,8 @@ describe('e2e smoke: a StatefulSet of redis-server pods', function () {
   });
 
   after(async function () {
-    this.timeout(120_000);
     if (!cluster) return;
     await core.deleteNamespace({ name: set.namespace }).catch(() => undefined);
-    await cluster.stop();
   });
 
   it('the StatefulSet controller creates three pods and the node agent runs them to Ready', async function () {
