@@ -78,7 +78,7 @@ export class Mirror implements WriteTarget {
     this.writeBehind = new WriteBehind(keyspace, this, options, clock);
     this.admin = new Redis({
       host: target.host, port: target.port, username: target.username, password: target.password, db: target.db,
-      tls: target.tls ? {} : undefined, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1,
+      tls: target.tls ? {} : undefined, lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: 1,
       connectionName: 'redis-crdt-mirror-admin', retryStrategy: (times) => Math.min(100 * times, 2000),
     });
     this.admin.on('error', () => undefined); // link state is what counts; errors surface in STATUS
@@ -120,19 +120,25 @@ export class Mirror implements WriteTarget {
   private async connectLink(): Promise<void> {
     if (this.state === 'stopped') return;
     const generation = ++this.linkGeneration;
+    let link: MirrorLink | undefined;
     try {
-      const link = await MirrorLink.open(this.target, {
+      link = await MirrorLink.open(this.target, {
         onClose: (reason) => this.onLinkClosed(generation, reason),
         onReplyError: (message) => this.onReplyError(message),
       }, this.options.connectTimeoutMs);
+      // Passthrough needs the mirror's own command flags before it can forward anything.
+      this.flags = CommandFlags.parse(await this.withTimeout(this.admin.call('COMMAND'), 'COMMAND'));
       if (this.stopped || generation !== this.linkGeneration) return link.close();
       this.link = link;
       this.counters.connects += 1;
       this.backoffMs = 100;
-      this.logger.info('Connected to the local Redis mirror', { mirror: this.target.display });
-      void this.loadFlags();
+      this.logger.info('Connected to the local Redis mirror', { mirror: this.target.display, commands: this.flags.size });
       this.requestRebuild(this.counters.connects === 1 ? 'start-up' : 'mirror reconnected');
     } catch (error) {
+      if (link !== undefined && generation === this.linkGeneration) {
+        this.linkGeneration += 1; // its close is ours, not a loss to report
+        link.close();
+      }
       this.counters.lastError = error instanceof Error ? error.message : String(error);
       if (this.counters.connects === 0 && this.backoffMs === 100) this.logger.warn('Local Redis mirror unreachable; serving without it and retrying', { mirror: this.target.display, error: this.counters.lastError });
       this.scheduleReconnect();
@@ -166,13 +172,12 @@ export class Mirror implements WriteTarget {
     this.counters.lastReplyError = message;
   }
 
-  private async loadFlags(): Promise<void> {
-    try {
-      this.flags = CommandFlags.parse(await this.admin.call('COMMAND'));
-    } catch (error) {
-      this.logger.warn('Could not read the mirror\'s command table; passthrough waits for it', { error: String(error) });
-      setTimeout(() => void this.loadFlags(), 1000).unref();
-    }
+  private withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} timed out after ${this.options.connectTimeoutMs * 2} ms`)), this.options.connectTimeoutMs * 2);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   private onDivergence(reason: string): void {
