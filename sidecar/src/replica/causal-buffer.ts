@@ -62,19 +62,18 @@ export class CausalBuffer {
     this.size += 1;
   }
 
-  /** Applies parked operations until none is ready (each pass may unlock others). */
+  /** Applies parked operations until a pass applies nothing (each pass may unlock others). */
   private drain(): number {
     let applied = 0;
-    let progress = true;
-    while (progress) {
-      progress = false;
+    for (;;) {
+      let pass = 0;
       for (const [origin, byOrigin] of this.parked) {
-        applied += this.drainOrigin(origin, byOrigin);
+        pass += this.drainOrigin(origin, byOrigin);
         if (byOrigin.size === 0) this.parked.delete(origin);
       }
-      if (applied > 0 && this.size > 0) progress = this.anyReady();
+      applied += pass;
+      if (pass === 0 || this.size === 0) return applied;
     }
-    return applied;
   }
 
   private drainOrigin(origin: string, byOrigin: Map<number, Operation>): number {
@@ -111,14 +110,6 @@ export class CausalBuffer {
       group.push(op);
     }
     return group;
-  }
-
-  private anyReady(): boolean {
-    for (const [origin, byOrigin] of this.parked) {
-      const next = byOrigin.get((this.engine.vv.get(origin) ?? 0) + 1);
-      if (next !== undefined && this.engine.isReady(next)) return true;
-    }
-    return false;
   }
 
   private apply(group: readonly Operation[]): number {
