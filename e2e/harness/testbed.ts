@@ -33,6 +33,8 @@ export interface Testbed extends Cluster {
   podIP(namespace: string, name: string): string | undefined;
   /** A pod's network namespace name, for `ip netns exec <netns> ...`. */
   podNetns(namespace: string, name: string): string | undefined;
+  /** A container's output so far (there is no kubelet API, so no `kubectl logs`). */
+  podLog(namespace: string, name: string, container: string): string;
 }
 
 export const NODE_NAME = 'redis-crdt-e2e-node';
@@ -103,6 +105,10 @@ function makeTestbed(p: Parts): Testbed {
     agent: p.agent,
     podIP: (namespace, name) => p.agent.podIP(namespace, name),
     podNetns: (namespace, name) => p.agent.podNetns(namespace, name),
+    podLog: (namespace, name, container) => {
+      const podDir = p.agent.podDir(namespace, name);
+      return podDir ? tailFile(path.join(podDir, 'logs', `${container}.log`), 10_000) : '';
+    },
     exec: (namespace, pod, argv, container): Promise<CommandResult> => p.agent.exec(namespace, pod, container, argv),
     diagnostics: () => diagnosticsOf(p.dir),
     stop: () => (stopping ??= runCleanups(p.cleanups).then(() => {
