@@ -6,6 +6,7 @@ import { flushCommands } from './flush.js';
 import { genericCommands } from './generic.js';
 import { hashCommands } from './hash.js';
 import { infoCommands } from './info.js';
+import { listCommands } from './list.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './set.js';
@@ -22,7 +23,7 @@ export function buildCommandTable(...extra: readonly CommandSpec[][]): Map<strin
   const table = new Map<string, CommandSpec>();
   const groups = [
     connectionCommands, serverCommands, clientCommands, configCommands, infoCommands, commandDocsCommands,
-    transactionCommands, pubsubCommands, flushCommands, stringCommands, genericCommands, zsetCommands, setCommands, hashCommands, ...extra,
+    transactionCommands, pubsubCommands, flushCommands, stringCommands, genericCommands, listCommands, zsetCommands, setCommands, hashCommands, ...extra,
   ];
   for (const group of groups) {
     for (const spec of group) {
