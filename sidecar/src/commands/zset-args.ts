@@ -25,6 +25,7 @@ interface Strtod {
 }
 
 const SPACE = /[ \t\n\v\f\r]/;
+const SHORT_INTEGER = /^-?\d{1,15}$/;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const HEX = /^([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))(?:[pP]([+-]?\d+))?/;
 const SPECIAL = /^([+-]?)(?:(infinity|inf)|(nan)(?:\([0-9A-Za-z_]*\))?)/i;
@@ -71,6 +72,7 @@ function cString(arg: Buffer): string {
 export function parseScore(arg: Buffer | undefined): number | undefined {
   if (arg === undefined || arg.length === 0 || arg.length > 5 * 1024) return undefined;
   const text = arg.toString('latin1');
+  if (SHORT_INTEGER.test(text)) return Number(text); // the common case, exact below 2^53
   if (SPACE.test(text[0] ?? '')) return undefined;
   const parsed = strtod(text);
   if (parsed.end !== text.length || parsed.erange || Number.isNaN(parsed.value)) return undefined;

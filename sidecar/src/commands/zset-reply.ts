@@ -15,6 +15,8 @@ export function formatScore(score: number, computed = false): string {
   if (score === Infinity) return 'inf';
   if (score === -Infinity) return '-inf';
   if (score === 0) return computed && Object.is(score, -0) ? '-0' : '0';
+  // Below 2^53 an integer's shortest digits are all its digits, exactly what %.17g prints.
+  if (Number.isInteger(score) && Math.abs(score) < 2 ** 53) return String(score);
   return formatG17(score);
 }
 

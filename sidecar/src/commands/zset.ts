@@ -84,7 +84,7 @@ function zaddScores(ctx: ExecContext, key: string, flags: ZaddFlags, pairs: read
   let updated = 0;
   for (const [score, member] of pairs) {
     const name = memberKey(member);
-    const current = pending.get(name)?.[1] ?? (visible === undefined ? undefined : zsetScore(visible, member));
+    const current = pending.get(name)?.[1] ?? (visible === undefined ? undefined : zsetScore(visible, name));
     const next = nextScore(flags, current, score);
     if (next === undefined || next === current) continue;
     if (current === undefined) added++;
