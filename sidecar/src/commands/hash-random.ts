@@ -10,7 +10,7 @@ import { distinctIndexes } from './set-lookup.js';
 import { parseSignedCount } from './set-random.js';
 import { EMPTY_SCAN, ERR_INVALID_CURSOR, isScanOptions, parseScanCursor, parseScanOptions } from './set-scan.js';
 
-const HALF_LONG_MAX = 4611686018427387903;
+const HALF_LONG_MAX = 4611686018427387903n;
 const ERR_OUT_OF_RANGE = error('ERR value is out of range');
 
 type Pair = [Buffer, Buffer];
@@ -34,14 +34,14 @@ export function hrandfield(ctx: ExecContext, args: readonly Buffer[]): Reply {
     return bulk(pairAt(hash, Math.floor(ctx.server.random() * hashLength(hash)))[0]);
   }
   const count = parseSignedCount(args[2]);
-  if (typeof count !== 'number') return count;
+  if (typeof count !== 'bigint') return count;
   if (args.length > 4 || (args.length === 4 && lower(args[3]) !== 'withvalues')) return ERR_SYNTAX;
   const withValues = args.length === 4;
   if (withValues && (count < -HALF_LONG_MAX || count > HALF_LONG_MAX)) return ERR_OUT_OF_RANGE;
   const hash = readHash(ctx, key);
   if (hash === WRONG_TYPE) return ERR_WRONGTYPE;
-  if (hash === undefined || count === 0) return EMPTY_ARRAY;
-  const pairs = randomPairs(ctx, hash, count);
+  if (hash === undefined || count === 0n) return EMPTY_ARRAY;
+  const pairs = randomPairs(ctx, hash, Number(count));
   if (!withValues) return array(pairs.map(([field]) => bulk(field)));
   // RESP3 nests each field/value pair in an array; RESP2 flattens them.
   if (ctx.client.protocol === 3) return array(pairs.map(([field, value]) => array([bulk(field), bulk(value)])));

@@ -3,6 +3,7 @@ import { memberKey as memberKeyOf } from '../crdt/or-set.js';
 import { array, bulk, bulkOrNull, EMPTY_ARRAY, integer, NULL, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
 import { keyOf } from './args.js';
 import { ERR_WRONGTYPE, wrongArity } from './errors.js';
+import { deleteKey } from './key-writes.js';
 import type { ExecContext } from './exec-context.js';
 import { hincrby, hincrbyfloat } from './hash-incr.js';
 import { readHash, storedHash, writeHash } from './hash-lookup.js';
@@ -79,7 +80,9 @@ function hdel(ctx: ExecContext, args: readonly Buffer[]): Reply {
   }
   if (present.size === 0) return ZERO;
   const fields = [...present.values()];
-  ctx.server.engine.emit(key, { type: 'hash.del', fields, observed: fields.map((field) => hashObservedTotals(hash, field)) });
+  // The last field deletes the key, TTL included (t_hash.c hdelCommand dbDelete).
+  if (fields.length === hashLength(hash)) deleteKey(ctx, key);
+  else ctx.server.engine.emit(key, { type: 'hash.del', fields, observed: fields.map((field) => hashObservedTotals(hash, field)) });
   return integer(fields.length);
 }
 

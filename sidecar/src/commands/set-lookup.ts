@@ -1,7 +1,8 @@
-import type { OrSet } from '../crdt/or-set.js';
+import { setSize, type OrSet } from '../crdt/or-set.js';
 import { bulk, type Reply } from '../resp/reply.js';
 import type { TypedState } from '../store/typed-state.js';
 import type { ExecContext } from './exec-context.js';
+import { deleteKey } from './key-writes.js';
 import { lookupRead, lookupWrite, WRONG_TYPE } from './lookup.js';
 
 /** An empty RESP3 set (RESP2 `*0`): Redis's shared.emptyset. */
@@ -44,4 +45,15 @@ export function distinctIndexes(size: number, count: number, random: () => numbe
     picked.push(atJ);
   }
   return picked;
+}
+
+/**
+ * Removes members this replica sees in `set` (SREM, SPOP, SMOVE). Removing the last one
+ * deletes the key (t_set.c: `if (setTypeSize(set) == 0) dbDelete(...)`): a key delete
+ * observes every member and the TTL, so the expiry goes too, as in Redis.
+ */
+export function removeMembers(ctx: ExecContext, key: string, set: OrSet, members: readonly Buffer[]): void {
+  if (members.length === 0) return;
+  if (members.length >= setSize(set)) deleteKey(ctx, key);
+  else ctx.server.engine.emit(key, { type: 'set.remove', members });
 }

@@ -5,7 +5,7 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE } from './errors.js';
 import type { ExecContext } from './exec-context.js';
 import { deleteKey } from './key-writes.js';
 import { WRONG_TYPE } from './lookup.js';
-import { distinctIndexes, EMPTY_SET, readSet, setReply, writeSet } from './set-lookup.js';
+import { distinctIndexes, EMPTY_SET, readSet, removeMembers, setReply, writeSet } from './set-lookup.js';
 import { command, ONE_KEY, type CommandSpec } from './spec.js';
 
 const INT64_MAX = 9223372036854775807n;
@@ -14,12 +14,12 @@ const ERR_COUNT_POSITIVE = error('ERR value is out of range, must be positive');
 /** getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) with no message. */
 export const ERR_COUNT_RANGE = error(`ERR value is out of range, value must between -${INT64_MAX} and ${INT64_MAX}`);
 
-/** Parses a count in [-LONG_MAX, LONG_MAX] (SRANDMEMBER, HRANDFIELD). */
-export function parseSignedCount(arg: Buffer | undefined): number | Reply {
+/** Parses a count in [-LONG_MAX, LONG_MAX] (SRANDMEMBER, HRANDFIELD); a bigint, since limits near 2^63 are compared exactly. */
+export function parseSignedCount(arg: Buffer | undefined): bigint | Reply {
   const count = argInt(arg);
   if (count === undefined) return ERR_NOT_INTEGER;
   if (count < -INT64_MAX) return ERR_COUNT_RANGE;
-  return Number(count);
+  return count;
 }
 
 function randomIndex(ctx: ExecContext, size: number): number {
@@ -39,7 +39,7 @@ function spop(ctx: ExecContext, args: readonly Buffer[]): Reply {
   if (set === WRONG_TYPE) return ERR_WRONGTYPE;
   if (set === undefined) return NULL;
   const member = setMemberAt(set, randomIndex(ctx, setSize(set))) as Buffer;
-  ctx.server.engine.emit(key, { type: 'set.remove', members: [member] });
+  removeMembers(ctx, key, set, [member]);
   return bulk(member);
 }
 
@@ -56,7 +56,7 @@ function spopWithCount(ctx: ExecContext, key: string, countArg: Buffer | undefin
     return setReply(members);
   }
   const members = distinctIndexes(size, Number(count), ctx.server.random).map((i) => setMemberAt(set, i) as Buffer);
-  ctx.server.engine.emit(key, { type: 'set.remove', members });
+  removeMembers(ctx, key, set, members);
   return setReply(members);
 }
 
@@ -70,11 +70,11 @@ function srandmember(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const key = keyOf(args[1]);
   if (args.length === 3) {
     const count = parseSignedCount(args[2]);
-    if (typeof count !== 'number') return count;
+    if (typeof count !== 'bigint') return count;
     const set = readSet(ctx, key);
     if (set === WRONG_TYPE) return ERR_WRONGTYPE;
-    if (set === undefined || count === 0) return EMPTY_ARRAY;
-    return array(randomMembers(ctx, set, count).map(bulk));
+    if (set === undefined || count === 0n) return EMPTY_ARRAY;
+    return array(randomMembers(ctx, set, Number(count)).map(bulk));
   }
   const set = readSet(ctx, key);
   if (set === WRONG_TYPE) return ERR_WRONGTYPE;

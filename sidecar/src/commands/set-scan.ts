@@ -19,13 +19,13 @@ export interface ScanOptions {
 
 /**
  * db.c parseScanCursorOrReply: strtoul over the whole argument, so a sign is accepted
- * (`-1` wraps to ULONG_MAX) but leading spaces and overflow are not. Cursors beyond
+ * (`-1` wraps to ULONG_MAX) and an empty string is 0, but spaces and overflow are not. Cursors beyond
  * any collection's size just mean "start at the end", so a JS number is precise enough.
  */
 export function parseScanCursor(arg: Buffer | undefined): number | undefined {
   const text = keyOf(arg);
-  if (!/^[+-]?\d+$/.test(text)) return undefined;
-  const magnitude = BigInt(text.replace(/^[+-]/, ''));
+  if (!/^(?:[+-]?\d+)?$/.test(text)) return undefined;
+  const magnitude = BigInt(text.replace(/^[+-]/, '') || '0');
   if (magnitude > ULONG_MAX) return undefined;
   const value = text.startsWith('-') && magnitude !== 0n ? ULONG_MAX + 1n - magnitude : magnitude;
   return Number(value);

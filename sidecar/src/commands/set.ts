@@ -5,7 +5,7 @@ import { ERR_WRONGTYPE } from './errors.js';
 import type { ExecContext } from './exec-context.js';
 import { WRONG_TYPE } from './lookup.js';
 import { setAlgebraCommands } from './set-algebra.js';
-import { EMPTY_SET, readSet, setReply, writeSet } from './set-lookup.js';
+import { EMPTY_SET, readSet, removeMembers, setReply, writeSet } from './set-lookup.js';
 import { setRandomCommands } from './set-random.js';
 import { sscan } from './set-scan.js';
 import { command, ONE_KEY, TWO_KEYS, type CommandSpec } from './spec.js';
@@ -37,7 +37,7 @@ function srem(ctx: ExecContext, args: readonly Buffer[]): Reply {
     const member = args[i] as Buffer;
     if (setHas(set, member)) removed.set(memberKey(member), member);
   }
-  if (removed.size > 0) ctx.server.engine.emit(key, { type: 'set.remove', members: [...removed.values()] });
+  removeMembers(ctx, key, set, [...removed.values()]);
   return integer(removed.size);
 }
 
@@ -83,7 +83,7 @@ function smove(ctx: ExecContext, args: readonly Buffer[]): Reply {
   if (from === WRONG_TYPE || to === WRONG_TYPE) return ERR_WRONGTYPE;
   if (source === target) return setHas(from, member) ? ONE : ZERO;
   if (!setHas(from, member)) return ZERO;
-  ctx.server.engine.emit(source, { type: 'set.remove', members: [member] });
+  removeMembers(ctx, source, from, [member]);
   ctx.server.engine.emit(target, { type: 'set.add', members: [member] });
   return ONE;
 }
