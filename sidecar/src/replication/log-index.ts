@@ -129,6 +129,11 @@ export class LogIndex implements OperationSink {
   get firstLsn(): number {
     return this.currentBase().lsn;
   }
+
+  /** Everything before the log's reach: ops covered by this are not in the log any more. */
+  get baseVersionVector(): ReadonlyMap<string, number> {
+    return this.currentBase().vv;
+  }
 }
 
 function overlay(base: ReadonlyMap<string, number>, seen: ReadonlyMap<string, number>, firsts: ReadonlyMap<string, number>): Map<string, number> {

@@ -1,13 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeStateHeader } from '../codec/state-codec.js';
 import { hlcPhysicalMs } from '../crdt/hlc.js';
-import { vvDominates, vvMergeInto } from '../crdt/version-vector.js';
+import { vvMergeInto } from '../crdt/version-vector.js';
 import type { Logger } from '../observability/logger.js';
 import type { OpLog } from '../oplog/index.js';
 import { CausalBuffer } from '../replica/causal-buffer.js';
 import { StateDigest } from '../replica/digest.js';
 import type { ReplicaEngine } from '../replica/engine.js';
-import { installState } from '../replica/snapshots.js';
 import type { Operation } from '../store/effects.js';
 import { AckWaiters } from './ack-waiters.js';
 import { Feed, type FeedHost } from './feed.js';
@@ -17,9 +15,10 @@ import { PeerSet, type PeerInfo } from './peer-set.js';
 import { PeerRecord, type PeerStatus } from './peer-status.js';
 import { ReplicationCounters } from './replication-metrics.js';
 import { authorizeHello } from './authorize.js';
+import { installPeerState } from './state-install.js';
 import { TlsCredentials } from './tls.js';
 import { VvHistory } from './vv-history.js';
-import { REPLICATION_SERVICE, vvFromWire, type HelloMsg, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
+import { REPLICATION_SERVICE, type HelloMsg, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
 
 /** What replication needs from the process (the Sidecar satisfies it structurally). */
 export interface ReplicationDeps {
@@ -197,26 +196,14 @@ export class Replication {
     this.counters.received(ops.length, applied);
   }
 
-  /**
-   * Replaces our state with a peer's full state. Only safe when it covers everything we
-   * have (a new or long-gone replica); otherwise refused: merging two whole states would
-   * need a state-based join the store does not offer yet.
-   */
+  /** A full-state transfer from `peer` (see state-install.ts), then a snapshot: the state is not in our log. */
   private async installFullState(peer: PeerInfo, chunks: Buffer[]): Promise<void> {
-    const first = chunks[0];
-    if (first === undefined) throw new Error('empty state transfer');
-    const header = decodeStateHeader(first);
-    const stateVv = vvFromWire((header.versionVector ?? []).map((e) => ({ replica: e.replica ?? '', seq: Number(e.seq ?? 0) })));
-    const { engine, logger } = this.deps;
-    if (!vvDominates(stateVv, engine.vv)) throw new Error('the transferred state lacks operations we have; refusing to replace our state');
     const started = Date.now();
-    engine.keyspace.clear();
-    this.buffer.clear();
-    const keys = await installState(engine, chunks);
-    this.index.resetAt(engine.vv);
+    const { engine, log, logger } = this.deps;
+    const report = await installPeerState({ engine, log, index: this.index, buffer: this.buffer }, chunks);
     this.digest.reset();
     this.counters.resyncsIn += 1;
-    logger.info('Installed full state from peer', { peer: peer.id, keys, ms: Date.now() - started });
+    logger.info('Installed full state from peer', { peer: peer.id, keys: report.keys, reapplied: report.reapplied, ms: Date.now() - started });
     await this.deps.snapshot();
   }
 
