@@ -67,7 +67,8 @@ export function parseBlockingTimeout(arg: Buffer | undefined): number | Reply {
   const ms = seconds * 1000;
   if (!Number.isFinite(ms) || Math.abs(ms) >= 2 ** 63) return ERR_TIMEOUT_NEGATIVE;
   const truncated = Math.trunc(ms);
-  return truncated < 0 ? ERR_TIMEOUT_NEGATIVE : truncated;
+  // Math.max turns the -0 of a tiny negative timeout into 0 (forever).
+  return truncated < 0 ? ERR_TIMEOUT_NEGATIVE : Math.max(0, truncated);
 }
 
 export const ERR_TIMEOUT_NOT_FLOAT = error('ERR timeout is not a float or out of range');

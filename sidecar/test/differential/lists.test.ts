@@ -151,6 +151,8 @@ export function randomListCommands(seed: number, count: number): Command[] {
     () => ['blpop', key(), key(), '0.01'], () => ['brpop', key(), '0.01'], () => ['blmove', key(), key(), end(), end(), '0.01'],
     () => ['brpoplpush', key(), key(), '0.01'], () => ['blmpop', '0.01', '2', key(), key(), end(), 'count', '2'],
     () => ['set', 'str', value()], () => ['del', key()], () => ['exists', key()], () => ['type', key()],
+    // A TTL must go with a list emptied by pops (PERSIST answers 0 then).
+    () => ['expire', key(), '1000'], () => ['persist', key()],
   ];
   const commands: Command[] = [];
   for (let i = 0; i < count; i++) commands.push(pick(random, makers)());
@@ -194,4 +196,8 @@ describe('differential: lists against a real redis-server', function () {
       await assertSameReplies(redis, ours, randomListCommands(seed, 1000), normalise);
     });
   }
+
+  it('matches Redis on 1000 random list commands in RESP3 (seed 16)', async () => {
+    await assertSameReplies(redis, ours, [['hello', '3'], ...randomListCommands(16, 1000), ['hello', '2']], normalise);
+  });
 });
