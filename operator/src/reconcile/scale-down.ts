@@ -108,14 +108,26 @@ function waitForAcks(input: ScaleInput, progress: ScaleDownStatus, ordinal: numb
   return { replicas: ordinal + 1, progress: { ...next, phase: 'RemovingPeer' }, ...drain, message: `All peers acknowledged ${progress.leaving}'s ${seq} ops` };
 }
 
-/** Peers (local and remote) not yet known to hold every op `leaving` originated up to `seq`. */
+/**
+ * The version-vector entries that hold the leaving replica's ops. The sidecar
+ * stamps ops with `<pod>~<incarnation>` (a fresh suffix per data directory), so
+ * every entry of the leaving pod counts, each up to the value the leaving replica holds.
+ */
+export function leavingOrigins(leavingStatus: SidecarStatus, leaving: string): Array<[string, number]> {
+  return Object.entries(leavingStatus.versionVector).filter(([id]) => id === leaving || id.startsWith(`${leaving}~`) || id === leavingStatus.replicaId);
+}
+
+/** Peers (local and remote) not yet known to hold every op `leaving` originated. */
 function peersMissingOps(input: ScaleInput, leavingStatus: SidecarStatus, leaving: string, ordinal: number, seq: number): string[] {
   const names = namesFor(input.clusterName);
   const local = Array.from({ length: ordinal }, (_, o) => names.pod(o)).filter((p) => !input.removed.includes(p));
   const remote = leavingStatus.peers.map((p) => p.id).filter((id) => ordinalOf(input.clusterName, id) === undefined && !input.removed.includes(id));
-  return [...local, ...remote].filter((peer) => {
-    const own = input.statuses.get(peer)?.versionVector[leaving] ?? 0;
-    const acked = leavingStatus.peers.find((p) => p.id === peer)?.ackedVersionVector[leaving] ?? 0;
-    return Math.max(own, acked) < seq;
-  });
+  const origins = leavingOrigins(leavingStatus, leaving);
+  // Ops counted by opsOriginated but not (yet) in the version vector still have to be covered.
+  if (!origins.some(([id]) => id === leavingStatus.replicaId)) origins.push([leavingStatus.replicaId, seq]);
+  return [...local, ...remote].filter((peer) => origins.some(([origin, needed]) => {
+    const own = input.statuses.get(peer)?.versionVector[origin] ?? 0;
+    const acked = leavingStatus.peers.find((p) => p.id === peer)?.ackedVersionVector[origin] ?? 0;
+    return Math.max(own, acked) < needed;
+  }));
 }

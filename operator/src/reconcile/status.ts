@@ -81,7 +81,9 @@ export function computeStatus(input: StatusInput, previous: readonly Condition[]
     : { type: 'Ready', status: 'False', reason: 'NotReady', message: `${readyReplicas}/${cluster.spec.replicas} ready; ${repl.message}` };
   let conditions = [...previous];
   for (const c of [ready, certs, peers, repl, prog.condition, degraded]) conditions = setCondition(conditions, c, gen, now);
-  const phase: Phase = degradedBy !== undefined ? 'Degraded' : prog.phase ?? (cluster.spec.replicas === 0 ? 'Pending' : allReady ? 'Running' : 'Degraded');
+  // A cluster that has never been Running is still being created, not degraded.
+  const starting = cluster.status.phase === undefined || cluster.status.phase === 'Pending' || cluster.status.phase === 'Creating';
+  const phase: Phase = degradedBy !== undefined ? 'Degraded' : prog.phase ?? (cluster.spec.replicas === 0 ? 'Pending' : allReady ? 'Running' : starting ? 'Creating' : 'Degraded');
   const lags = input.pods.flatMap((p) => p.status?.peers.map((x) => x.lagMs) ?? []);
   const status: RedisCRDTClusterStatus = {
     observedGeneration: gen,

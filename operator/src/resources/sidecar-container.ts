@@ -43,7 +43,8 @@ export function buildSidecarContainer(cluster: RedisCRDTCluster): V1Container {
     imagePullPolicy: spec.images.pullPolicy,
     args: [
       '--replica-id=$(POD_NAME)', `--port=${RESP_PORT}`, '--bind=0.0.0.0', `--data-dir=${PATHS.dataDir}`,
-      `--admin-port=${ADMIN_PORT}`, `--appendfsync=${spec.persistence.appendfsync}`, `--repl-port=${REPL_PORT}`,
+      // The admin server defaults to loopback; the kubelet's probes and the operator reach it on the pod IP.
+      `--admin-port=${ADMIN_PORT}`, '--admin-bind=0.0.0.0', `--appendfsync=${spec.persistence.appendfsync}`, `--repl-port=${REPL_PORT}`,
       `--peers-file=${PATHS.peersFile}`, `--tls-ca=${tlsPath('ca.crt')}`, `--tls-cert=${tlsPath('tls.crt')}`,
       `--tls-key=${tlsPath('tls.key')}`, `--mirror=redis://127.0.0.1:${MIRROR_PORT}`,
     ],

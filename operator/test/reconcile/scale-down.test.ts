@@ -124,3 +124,25 @@ describe('scale planner (pure)', () => {
     assert.equal(plan.progress?.phase, 'WaitingForAcks');
   });
 });
+
+describe('scale planner with incarnation-suffixed replica ids', () => {
+  it('counts the leaving pod\'s ops under <pod>~<incarnation> and waits until every peer holds them', () => {
+    const leaving: SidecarStatus = {
+      replicaId: 'c-1~9f3a', ready: false, draining: true, opsOriginated: 7, oplogBytes: 0,
+      versionVector: { 'c-1~9f3a': 7, 'c-1~0001': 3, 'c-0~77aa': 4 },
+      peers: [{ id: 'c-0', address: '', state: 'alive', lagOps: 0, lagMs: 0, ackedVersionVector: { 'c-1~9f3a': 6, 'c-1~0001': 3 } }],
+    };
+    const peer = (vv: Record<string, number>): SidecarStatus => ({ replicaId: 'c-0~77aa', ready: true, draining: false, opsOriginated: 4, oplogBytes: 0, versionVector: vv, peers: [] });
+    const progress = { leaving: 'c-1', phase: 'WaitingForAcks' as const, leavingSeq: 7, startedAt: 't' };
+    const base = { clusterName: 'c', desired: 1, current: 2, removed: [], existingPods: new Set(['c-0', 'c-1']), now: 't', progress };
+    const behind = planReplicas({ ...base, statuses: new Map([['c-1', leaving], ['c-0', peer({ 'c-1~9f3a': 6, 'c-1~0001': 3 })]]) });
+    assert.equal(behind.progress?.phase, 'WaitingForAcks');
+    const oldIncarnationMissing = planReplicas({ ...base, statuses: new Map([['c-1', leaving], ['c-0', peer({ 'c-1~9f3a': 7 })]]) });
+    assert.equal(oldIncarnationMissing.progress?.phase, 'RemovingPeer', 'acked VV covers the old incarnation');
+    const noAck: SidecarStatus = { ...leaving, peers: [] };
+    const missingOld = planReplicas({ ...base, statuses: new Map([['c-1', noAck], ['c-0', peer({ 'c-1~9f3a': 7 })]]) });
+    assert.equal(missingOld.progress?.phase, 'WaitingForAcks', 'the old incarnation\'s 3 ops are not proven held by c-0');
+    const covered = planReplicas({ ...base, statuses: new Map([['c-1', noAck], ['c-0', peer({ 'c-1~9f3a': 7, 'c-1~0001': 3 })]]) });
+    assert.equal(covered.progress?.phase, 'RemovingPeer');
+  });
+});

@@ -4,9 +4,10 @@
  * dropped rather than trusted; only the scale-down record drives decisions.
  */
 import { Reader } from './reader.js';
-import type { Condition, ConditionType, RedisCRDTClusterStatus, ScaleDownPhase, ScaleDownStatus } from './types.js';
+import type { Condition, ConditionType, Phase, RedisCRDTClusterStatus, ScaleDownPhase, ScaleDownStatus } from './types.js';
 
 const CONDITION_TYPES: readonly ConditionType[] = ['Ready', 'CertificatesReady', 'PeersConfigured', 'Replicating', 'Progressing', 'Degraded'];
+const PHASES: readonly Phase[] = ['Pending', 'Creating', 'Running', 'Scaling', 'Upgrading', 'Degraded'];
 const SCALE_DOWN_PHASES: readonly ScaleDownPhase[] = ['Draining', 'WaitingForAcks', 'RemovingPeer', 'Shrinking'];
 
 export function parseStatus(raw: unknown): RedisCRDTClusterStatus {
@@ -22,6 +23,8 @@ export function parseStatus(raw: unknown): RedisCRDTClusterStatus {
   const removed = r.array(o['removedReplicas'], 'status.removedReplicas').filter((x): x is string => typeof x === 'string');
   if (removed.length > 0) status.removedReplicas = removed;
   if (typeof o['updateRevision'] === 'string') status.updateRevision = o['updateRevision'];
+  const phase = PHASES.find((p) => p === o['phase']);
+  if (phase !== undefined) status.phase = phase;
   return status;
 }
 
