@@ -87,6 +87,8 @@ export class Dispatcher implements CommandSink {
     if (this.server.config.requirepass !== undefined && !client.authenticated) return this.countError(ERR_NOAUTH);
     if (session.multi !== undefined) {
       session.multiFailed = true;
+      // A command no Redis knows gets Redis's own unknown-command error, as in Redis.
+      if (fallback.knows !== undefined && !fallback.knows(args)) return this.countError(unknownCommand(name, args));
       return this.countError(error(`ERR '${name.slice(0, 128)}' is served by the local Redis mirror and cannot be queued in MULTI`));
     }
     if (client.protocol === 2 && subscriptionCount(session) > 0) {

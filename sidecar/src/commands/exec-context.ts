@@ -39,7 +39,10 @@ export interface ServerContext {
    * now, or returns BLOCKED and answers later through `client.unblock`. Unset: the
    * dispatcher answers Redis's unknown-command error.
    */
-  fallback?: (client: Client, args: readonly Buffer[]) => Reply | typeof BLOCKED;
+  fallback?: ((client: Client, args: readonly Buffer[]) => Reply | typeof BLOCKED) & {
+    /** Whether the fallback knows the command at all (else it is Redis's unknown command). */
+    readonly knows?: (args: readonly Buffer[]) => boolean;
+  };
 }
 
 export interface ExecContext {

@@ -6,7 +6,10 @@ import type { Mirror } from './mirror.js';
 
 const FALLBACK_FLAGS = CommandFlags.fromReadList(KNOWN_READS);
 
-export type Fallback = (client: Client, args: readonly Buffer[]) => Reply | typeof BLOCKED;
+export type Fallback = ((client: Client, args: readonly Buffer[]) => Reply | typeof BLOCKED) & {
+  /** True when the mirror would answer this command (known to Redis), false when no Redis has it. */
+  readonly knows?: (args: readonly Buffer[]) => boolean;
+};
 
 /**
  * The dispatcher's fallback for commands the table lacks (DESIGN.md §1, read path):
@@ -16,7 +19,8 @@ export type Fallback = (client: Client, args: readonly Buffer[]) => Reply | type
  * `mirror` is undefined when no `--mirror` is configured.
  */
 export function passthrough(mirror: Mirror | undefined): Fallback {
-  return (client, args) => {
+  const knows = (args: readonly Buffer[]): boolean => (mirror?.flags ?? FALLBACK_FLAGS).classify(args) !== 'unknown';
+  return Object.assign((client: Client, args: readonly Buffer[]): Reply | typeof BLOCKED => {
     const flags = mirror?.flags ?? FALLBACK_FLAGS;
     const verdict = flags.classify(args);
     const name = displayName(args);
@@ -27,7 +31,7 @@ export function passthrough(mirror: Mirror | undefined): Fallback {
     mirror.counters.passthroughCalls += 1;
     mirror.whenReadable(() => forward(mirror, client, args, name));
     return BLOCKED;
-  };
+  }, { knows });
 }
 
 /**
