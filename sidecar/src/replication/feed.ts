@@ -105,6 +105,11 @@ export class Feed {
     this.send({ kind: 'heartbeat', sentAtMs: Date.now(), versionVector: vvToWire(this.host.engine.vv) });
   }
 
+  /** Forwards a local PUBLISH (dropped, not queued, when the stream is congested: best effort). */
+  sendPublish(channel: Buffer, message: Buffer): void {
+    if (this.hello !== undefined && !this.closed) this.send({ kind: 'publish', channel, message });
+  }
+
   sendMembership(): void {
     if (this.hello !== undefined && !this.closed) this.send({ kind: 'membership', ...this.host.membership() });
   }
@@ -252,6 +257,13 @@ export class Feed {
     if (this.closed) return;
     this.host.logger.warn('Refused replication stream', { peer: this.hello?.replicaId ?? '(before hello)', remote: this.call.getPeer(), code: grpc.status[status.code], reason: status.details });
     this.call.emit('error', { code: status.code, details: status.details, metadata: new grpc.Metadata() });
+    this.close();
+  }
+
+  /** Ends the stream cleanly (our shutdown): the caller reconnects to someone else or later. */
+  shutdown(): void {
+    if (this.closed) return;
+    this.call.end();
     this.close();
   }
 

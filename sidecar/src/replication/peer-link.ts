@@ -21,6 +21,8 @@ export interface LinkHost {
   applyOps(peer: PeerInfo, ops: Operation[]): void;
   installState(peer: PeerInfo, chunks: Buffer[]): Promise<void>;
   learn(peers: PeerEntryMsg[], removed: string[]): void;
+  /** A PUBLISH made on the peer: deliver to our subscribers. */
+  deliverPublish(channel: Buffer, message: Buffer): void;
 }
 
 const BACKOFF_MIN_MS = 100;
@@ -116,6 +118,8 @@ export class PeerLink {
         return;
       case 'membership':
         return this.host.learn(message.peers, message.removed);
+      case 'publish':
+        return this.host.deliverPublish(message.channel, message.message);
       case 'invalid':
         throw new Error(`malformed message: ${message.reason}`);
       case 'hello':

@@ -1,4 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
+import type { ServerContext } from '../commands/exec-context.js';
+import { deliverPublish, setPublishForwarder } from '../commands/pubsub.js';
 import { hlcPhysicalMs } from '../crdt/hlc.js';
 import { vvMergeInto } from '../crdt/version-vector.js';
 import type { Logger } from '../observability/logger.js';
@@ -36,6 +38,8 @@ export interface ReplicationDeps {
   };
   /** Writes a snapshot (after a full-state install, whose state is not in the op log). */
   snapshot(): Promise<void>;
+  /** The command layer's context: PUBLISH is forwarded to peers and delivered from them. */
+  readonly server?: ServerContext;
 }
 
 /** Most op-log records kept for a peer that has not acknowledged them (then it resyncs). */
@@ -82,6 +86,9 @@ export class Replication {
       applyOps: (peer, ops) => this.applyOps(peer, ops),
       installState: (peer, chunks) => this.installFullState(peer, chunks),
       learn: (peers, removed) => { this.peers.learn(peers, removed); },
+      deliverPublish: (channel, message) => {
+        if (this.deps.server !== undefined) deliverPublish(this.deps.server, channel.toString('latin1'), message);
+      },
     };
   }
 
@@ -130,6 +137,7 @@ export class Replication {
     this.peers.setStatic(config.peers);
     if (config.peersFile !== undefined) this.peers.watchFile(config.peersFile);
     this.syncPeers();
+    if (this.deps.server !== undefined) setPublishForwarder(this.deps.server, (channel, message) => this.publish(channel, message));
     logger.info('Replication listening', { port: this.port, bind: config.replBind, tls: this.tls !== undefined, peers: this.peers.list().map((p) => p.id) });
   }
 
@@ -237,6 +245,16 @@ export class Replication {
     this.waiters.checkAll();
   }
 
+  /** PUBLISH on every replica (DESIGN.md §4): sent to each caller's stream, at most once per replica. */
+  publish(channel: string, message: Buffer): void {
+    const bytes = Buffer.from(channel, 'latin1');
+    for (const record of this.records.values()) {
+      // One stream per peer is enough (a reconnecting peer may briefly have two).
+      const feed = [...record.feeds].pop();
+      feed?.sendPublish(bytes, message);
+    }
+  }
+
   membership(): { peers: PeerEntryMsg[]; removed: string[] } {
     const peers = this.peers.list().map((p) => ({ id: p.id, address: p.address }));
     return { peers, removed: [...this.peers.removed] };
@@ -294,13 +312,14 @@ export class Replication {
 
   async stop(): Promise<void> {
     this.enabled = false;
+    if (this.deps.server !== undefined) setPublishForwarder(this.deps.server, undefined);
     this.waiters.flush();
     this.history.stop();
     this.peers.stop();
     this.tls?.stop();
     for (const record of this.records.values()) {
       record.link?.stop();
-      for (const feed of [...record.feeds]) feed.close();
+      for (const feed of [...record.feeds]) feed.shutdown();
     }
     const server = this.server;
     if (server !== undefined) {

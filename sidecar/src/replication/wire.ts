@@ -30,7 +30,8 @@ export type ReplicationMessage =
   | { readonly kind: 'ops'; readonly operations: Buffer[] }
   | { readonly kind: 'state'; readonly chunk: Buffer; readonly last: boolean }
   | { readonly kind: 'membership'; readonly peers: PeerEntryMsg[]; readonly removed: string[] }
-  | { readonly kind: 'heartbeat'; readonly sentAtMs: number; readonly versionVector: WireVvEntry[] };
+  | { readonly kind: 'heartbeat'; readonly sentAtMs: number; readonly versionVector: WireVvEntry[] }
+  | { readonly kind: 'publish'; readonly channel: Buffer; readonly message: Buffer };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -47,6 +48,7 @@ function toWire(message: ReplicationMessage): Record<string, unknown> {
     case 'state': return { state: { chunk: message.chunk, last: message.last } };
     case 'membership': return { membership: { peers: message.peers, removed: message.removed } };
     case 'heartbeat': return { heartbeat: { sentAtMs: message.sentAtMs, versionVector: message.versionVector } };
+    case 'publish': return { publish: { channel: message.channel, message: message.message } };
   }
 }
 
@@ -116,6 +118,10 @@ export function parseMessage(buffer: Buffer): ReplicationMessage {
   if (decoded.heartbeat !== undefined) {
     const h = obj(decoded.heartbeat);
     return { kind: 'heartbeat', sentAtMs: num(h.sentAtMs), versionVector: parseVv(h.versionVector) };
+  }
+  if (decoded.publish !== undefined) {
+    const p = obj(decoded.publish);
+    return { kind: 'publish', channel: bytes(p.channel), message: bytes(p.message) };
   }
   throw new MalformedMessageError('replication message without a body');
 }

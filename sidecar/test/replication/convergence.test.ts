@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { allAlive, converged, digest, dump, eventually, startCluster, stopCluster, TestPki, type Member } from './cluster.js';
+import { allAlive, connect, converged, digest, dump, eventually, startCluster, stopCluster, TestPki, type Member } from './cluster.js';
 
 describe('replication: 3 replicas over gRPC with mutual TLS', function () {
   this.timeout(120000);
@@ -69,5 +69,21 @@ describe('replication: 3 replicas over gRPC with mutual TLS', function () {
     await eventually('a gets c\'s write through b', async () => (await a.client.get('back')) === 'to-a');
     await eventually('all converge', () => converged(members));
     assert.ok(b);
+  });
+
+  it('PUBLISH reaches subscribers on every replica, once each', async () => {
+    members = await startCluster({ size: 3 }, pki);
+    await allAlive(members);
+    const received: string[] = [];
+    const subscribers = members.map((m) => connect(m.sidecar.resp.port));
+    for (const [i, sub] of subscribers.entries()) {
+      await sub.subscribe('news');
+      sub.on('message', (channel: string, message: string) => received.push(`${members[i]!.id}:${channel}:${message}`));
+    }
+    assert.equal(await members[0]!.client.publish('news', 'hello'), 1, 'PUBLISH counts local receivers, as Redis does');
+    await eventually('delivered everywhere', () => received.length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(received.sort(), ['r1:news:hello', 'r2:news:hello', 'r3:news:hello']);
+    for (const sub of subscribers) sub.disconnect();
   });
 });
