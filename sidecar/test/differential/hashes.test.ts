@@ -78,10 +78,10 @@ const CASES: Record<string, Command[]> = {
   ],
 };
 
-/** A random hash workload over a few keys (one holds a string, one a set) so commands collide. */
+/** A random hash workload over a few keys (one holds a string, one a set, one a list) so commands collide. */
 export function randomHashCommands(seed: number, count: number): Command[] {
   const random = prng(seed);
-  const keys = ['h1', 'h2', 'h1', 'h2', 'h3', 'str', 's'];
+  const keys = ['h1', 'h2', 'h1', 'h2', 'h3', 'str', 's', 'lst'];
   const fields = ['a', 'b', 'c', 'n', 'f', ''];
   const values = ['', 'x', 'hello', '1', '-3', '12', '1.5', '9223372036854775806', '-9223372036854775807', '1e3'];
   const ints = ['0', '1', '-1', '7', '100', '-250', '9223372036854775807', '-9223372036854775808', 'x', '1.5'];
@@ -98,7 +98,7 @@ export function randomHashCommands(seed: number, count: number): Command[] {
     () => ['hincrbyfloat', key(), field(), pick(random, floats)], () => ['hincrbyfloat', key(), field(), pick(random, floats)],
     () => ['hrandfield', key()], () => ['hrandfield', key(), pick(random, counts), ...(random() < 0.5 ? ['withvalues'] : [])],
     () => ['hscan', key(), '0', 'count', '1000', ...(random() < 0.3 ? ['match', pick(random, ['*', '[a-c]', 'n*', '?'])] : [])],
-    () => ['set', 'str', pick(random, values)], () => ['sadd', 's', field()], () => ['del', key()], () => ['exists', key()], () => ['type', key()],
+    () => ['set', 'str', pick(random, values)], () => ['sadd', 's', field()], () => ['lpush', 'lst', field()], () => ['del', key()], () => ['exists', key()], () => ['type', key()],
     () => ['expire', key(), '1000'], () => ['ttl', key()],
   ];
   return Array.from({ length: count }, () => pick(random, makers)());

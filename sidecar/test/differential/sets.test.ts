@@ -83,10 +83,10 @@ const CASES: Record<string, Command[]> = {
   ],
 };
 
-/** A random set workload over a few keys (one holds a string, one a hash) so commands collide. */
+/** A random set workload over a few keys (one holds a string, one a hash, one a list) so commands collide. */
 export function randomSetCommands(seed: number, count: number): Command[] {
   const random = prng(seed);
-  const keys = ['s1', 's2', 's3', 's1', 's2', 'str', 'h'];
+  const keys = ['s1', 's2', 's3', 's1', 's2', 'str', 'h', 'lst'];
   const members = ['a', 'b', 'c', 'd', 'e', '', '1', '2', '3', '10', '-7'];
   const key = (): string => pick(random, keys);
   const member = (): string => pick(random, members);
@@ -101,7 +101,7 @@ export function randomSetCommands(seed: number, count: number): Command[] {
     () => ['sinterstore', key(), ...keysOf()], () => ['sunionstore', key(), ...keysOf()], () => ['sdiffstore', key(), ...keysOf()],
     () => ['sintercard', '2', key(), key(), ...(random() < 0.5 ? ['limit', pick(random, ['0', '1', '2', '-1'])] : [])],
     () => ['sscan', key(), '0', 'count', '1000', ...(random() < 0.3 ? ['match', pick(random, ['*', '[a-c]', '1*', '?'])] : [])],
-    () => ['set', 'str', member()], () => ['hset', 'h', member(), member()], () => ['del', key()], () => ['exists', key()], () => ['type', key()],
+    () => ['set', 'str', member()], () => ['hset', 'h', member(), member()], () => ['rpush', 'lst', member()], () => ['del', key()], () => ['exists', key()], () => ['type', key()],
     () => ['expire', key(), '1000'], () => ['ttl', key()],
   ];
   return Array.from({ length: count }, () => pick(random, makers)());
