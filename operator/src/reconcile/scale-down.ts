@@ -92,7 +92,7 @@ function continueScaleDown(input: ScaleInput, progress: ScaleDownStatus): ScaleP
 
 /** The leaving replica's own highest sequence number. */
 function ownSeq(st: SidecarStatus): number {
-  return Math.max(st.versionVector[st.replicaId] ?? 0, st.opsOriginated);
+  return Math.max(st.versionVector[st.originId] ?? 0, st.opsOriginated);
 }
 
 function waitForAcks(input: ScaleInput, progress: ScaleDownStatus, ordinal: number): ScalePlan {
@@ -114,7 +114,7 @@ function waitForAcks(input: ScaleInput, progress: ScaleDownStatus, ordinal: numb
  * every entry of the leaving pod counts, each up to the value the leaving replica holds.
  */
 export function leavingOrigins(leavingStatus: SidecarStatus, leaving: string): Array<[string, number]> {
-  return Object.entries(leavingStatus.versionVector).filter(([id]) => id === leaving || id.startsWith(`${leaving}~`) || id === leavingStatus.replicaId);
+  return Object.entries(leavingStatus.versionVector).filter(([id]) => id === leaving || id.startsWith(`${leaving}~`) || id === leavingStatus.originId);
 }
 
 /** Peers (local and remote) not yet known to hold every op `leaving` originated. */
@@ -124,7 +124,7 @@ function peersMissingOps(input: ScaleInput, leavingStatus: SidecarStatus, leavin
   const remote = leavingStatus.peers.map((p) => p.id).filter((id) => ordinalOf(input.clusterName, id) === undefined && !input.removed.includes(id));
   const origins = leavingOrigins(leavingStatus, leaving);
   // Ops counted by opsOriginated but not (yet) in the version vector still have to be covered.
-  if (!origins.some(([id]) => id === leavingStatus.replicaId)) origins.push([leavingStatus.replicaId, seq]);
+  if (!origins.some(([id]) => id === leavingStatus.originId)) origins.push([leavingStatus.originId, seq]);
   return [...local, ...remote].filter((peer) => origins.some(([origin, needed]) => {
     const own = input.statuses.get(peer)?.versionVector[origin] ?? 0;
     const acked = leavingStatus.peers.find((p) => p.id === peer)?.ackedVersionVector[origin] ?? 0;

@@ -18,6 +18,12 @@ export interface SidecarPeer {
 
 export interface SidecarStatus {
   replicaId: string;
+  /**
+   * The id this replica stamps its ops with, the version-vector key of its own ops:
+   * `<replicaId>~<incarnation>` (a fresh suffix per data directory). Equals replicaId
+   * when the sidecar does not report one.
+   */
+  originId: string;
   ready: boolean;
   draining: boolean;
   opsOriginated: number;
@@ -66,6 +72,7 @@ export function parseSidecarStatus(raw: unknown): Result<SidecarStatus, string> 
   if (peers.some((p) => p === undefined)) return err('a peer entry is malformed');
   return ok({
     replicaId: raw['replicaId'],
+    originId: typeof raw['originId'] === 'string' && raw['originId'] !== '' ? raw['originId'] : raw['replicaId'],
     ready: raw['ready'] === true,
     draining: raw['draining'] === true,
     opsOriginated: num(raw['opsOriginated']) ?? 0,

@@ -6,7 +6,7 @@ import { Env } from '../fixtures/reconcile-env.js';
 
 const pod = (ordinal: number, revision: string, extra: Partial<PodObservation> = {}): PodObservation => ({
   name: `c-${ordinal}`, ordinal, exists: true, ready: true, revision,
-  status: { replicaId: `c-${ordinal}`, ready: true, draining: false, opsOriginated: 1, oplogBytes: 0, versionVector: {}, peers: [{ id: 'x', address: '', state: 'alive', lagOps: 0, lagMs: 1, ackedVersionVector: {} }] },
+  status: { replicaId: `c-${ordinal}`, originId: `c-${ordinal}`, ready: true, draining: false, opsOriginated: 1, oplogBytes: 0, versionVector: {}, peers: [{ id: 'x', address: '', state: 'alive', lagOps: 0, lagMs: 1, ackedVersionVector: {} }] },
   ...extra,
 });
 

@@ -97,7 +97,7 @@ describe('reconcile: safe scale-down 3 → 2', () => {
 });
 
 describe('scale planner (pure)', () => {
-  const status = (id: string, vv: Record<string, number>, draining = false): SidecarStatus => ({ replicaId: id, ready: !draining, draining, opsOriginated: vv[id] ?? 0, oplogBytes: 0, versionVector: vv, peers: [] });
+  const status = (id: string, vv: Record<string, number>, draining = false): SidecarStatus => ({ replicaId: id, originId: id, ready: !draining, draining, opsOriginated: vv[id] ?? 0, oplogBytes: 0, versionVector: vv, peers: [] });
   const base = { clusterName: 'c', removed: [], existingPods: new Set(['c-0', 'c-1']), now: 't' };
 
   it('pauses at replicas 0 without draining or retiring anyone', () => {
@@ -128,11 +128,11 @@ describe('scale planner (pure)', () => {
 describe('scale planner with incarnation-suffixed replica ids', () => {
   it('counts the leaving pod\'s ops under <pod>~<incarnation> and waits until every peer holds them', () => {
     const leaving: SidecarStatus = {
-      replicaId: 'c-1~9f3a', ready: false, draining: true, opsOriginated: 7, oplogBytes: 0,
+      replicaId: 'c-1', originId: 'c-1~9f3a', ready: false, draining: true, opsOriginated: 7, oplogBytes: 0,
       versionVector: { 'c-1~9f3a': 7, 'c-1~0001': 3, 'c-0~77aa': 4 },
       peers: [{ id: 'c-0', address: '', state: 'alive', lagOps: 0, lagMs: 0, ackedVersionVector: { 'c-1~9f3a': 6, 'c-1~0001': 3 } }],
     };
-    const peer = (vv: Record<string, number>): SidecarStatus => ({ replicaId: 'c-0~77aa', ready: true, draining: false, opsOriginated: 4, oplogBytes: 0, versionVector: vv, peers: [] });
+    const peer = (vv: Record<string, number>): SidecarStatus => ({ replicaId: 'c-0', originId: 'c-0~77aa', ready: true, draining: false, opsOriginated: 4, oplogBytes: 0, versionVector: vv, peers: [] });
     const progress = { leaving: 'c-1', phase: 'WaitingForAcks' as const, leavingSeq: 7, startedAt: 't' };
     const base = { clusterName: 'c', desired: 1, current: 2, removed: [], existingPods: new Set(['c-0', 'c-1']), now: 't', progress };
     const behind = planReplicas({ ...base, statuses: new Map([['c-1', leaving], ['c-0', peer({ 'c-1~9f3a': 6, 'c-1~0001': 3 })]]) });
