@@ -90,12 +90,11 @@ function lposMatches(list: ListState, value: Buffer, options: LposOptions): numb
   const reverse = options.rank < 0;
   const skip = Math.abs(options.rank) - 1;
   const wanted = options.count === -1 ? 1 : options.count;
-  const length = listLength(list);
+  const maxScan = options.maxlen > 0 ? options.maxlen : Number.POSITIVE_INFINITY;
   const out: number[] = [];
   let seen = 0;
-  for (const match of listFind(list, value, undefined, reverse)) {
-    const scanned = reverse ? length - 1 - match.index : match.index;
-    if (options.maxlen > 0 && scanned >= options.maxlen) break;
+  // MAXLEN bounds the elements compared, so a miss on a long list stays O(MAXLEN).
+  for (const match of listFind(list, value, undefined, reverse, maxScan)) {
     seen++;
     if (seen <= skip) continue;
     out.push(match.index);
