@@ -7,10 +7,10 @@ import { globMatch } from './glob.js';
 import { WRONG_TYPE } from './lookup.js';
 import { readSet } from './set-lookup.js';
 
-const ERR_INVALID_CURSOR = error('ERR invalid cursor');
+export const ERR_INVALID_CURSOR = error('ERR invalid cursor');
 const ULONG_MAX = 18446744073709551615n;
 /** Redis's shared.emptyscan: cursor 0 and no elements. */
-const EMPTY_SCAN: Reply = array([bulk('0'), array([])]);
+export const EMPTY_SCAN: Reply = array([bulk('0'), array([])]);
 
 export interface ScanOptions {
   readonly count: number;
@@ -73,5 +73,3 @@ export function sscan(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const members = pattern === undefined ? page.members : page.members.filter((member) => globMatch(pattern, member.toString('latin1')));
   return array([bulk(String(page.cursor)), array(members.map(bulk))]);
 }
-
-export { ERR_INVALID_CURSOR, EMPTY_SCAN };
