@@ -47,6 +47,7 @@ export function removeMembers(ctx: ExecContext, key: string, state: ZsetState, m
 export function storeZset(ctx: ExecContext, key: string, items: readonly ZsetItem[]): void {
   if (lookupWrite(ctx, key) !== undefined) deleteKey(ctx, key);
   if (items.length === 0) return;
-  const entries = items.map((item): [Buffer, number] => [item.member, item.score]);
+  // A computed -0 is stored as 0, as Redis's listpack reads it back (see zset-reply.ts).
+  const entries = items.map((item): [Buffer, number] => [item.member, item.score === 0 ? 0 : item.score]);
   ctx.server.engine.emit(key, zsetAddEffect(zsetHistory(ctx, key), entries));
 }

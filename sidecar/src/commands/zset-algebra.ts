@@ -167,7 +167,7 @@ function algebra(ctx: ExecContext, args: readonly Buffer[], op: Op, dst: string 
   if ('kind' in options) return options;
   const items = compute(op, sources, options);
   if (card) return integer(items.length);
-  if (dst === undefined) return itemsReply(ctx, items, options.withScores);
+  if (dst === undefined) return itemsReply(ctx, items, options.withScores, true);
   storeZset(ctx, dst, items);
   return integer(items.length);
 }

@@ -45,11 +45,12 @@ export function scoreReply(score: number, computed = false): Reply {
 /**
  * A list of members, with scores when asked: flat (member, score, …) in RESP2, pairs
  * [member, score] in RESP3, as t_zset.c's zrangeResultBeginClient emits them.
+ * `computed`: the scores were just computed, not read from a stored set (ZUNION & co.).
  */
-export function itemsReply(ctx: ExecContext, items: readonly ZsetItem[], withScores: boolean): Reply {
+export function itemsReply(ctx: ExecContext, items: readonly ZsetItem[], withScores: boolean, computed = false): Reply {
   if (!withScores) return array(items.map((item) => bulk(item.member)));
-  if (ctx.client.protocol === 3) return array(items.map((item) => array([bulk(item.member), scoreReply(item.score)])));
+  if (ctx.client.protocol === 3) return array(items.map((item) => array([bulk(item.member), scoreReply(item.score, computed)])));
   const out: Reply[] = [];
-  for (const item of items) out.push(bulk(item.member), scoreReply(item.score));
+  for (const item of items) out.push(bulk(item.member), scoreReply(item.score, computed));
   return array(out);
 }

@@ -89,7 +89,8 @@ function zaddScores(ctx: ExecContext, key: string, flags: ZaddFlags, pairs: read
     if (next === undefined || next === current) continue;
     if (current === undefined) added++;
     else updated++;
-    pending.set(name, [member, next]);
+    // Redis's listpack stores -0 as text and reads it back as 0: store the 0 it will show.
+    pending.set(name, [member, next === 0 ? 0 : next]);
   }
   if (pending.size > 0) ctx.server.engine.emit(key, zsetAddEffect(history, [...pending.values()]));
   return integer(flags.ch ? added + updated : added);

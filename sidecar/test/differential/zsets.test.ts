@@ -114,6 +114,15 @@ const CASES: Record<string, Command[]> = {
     ['zunionstore', 'd', '1', 'z', 'aggregate'], ['zunion', '0', 'z'], ['zinter', '1', 'z', 'withscores', 'foo'], ['set', 's', 'v'], ['zunion', '2', 'z', 's'], ['zunionstore', 'd', '2', 's', 'z', 'weights', 'x', 'y'],
     ['zinterstore', 'z', '2', 'z', 'y'], ['zrange', 'z', '0', '-1', 'withscores'], ['set', 'd', 'str'], ['zunionstore', 'd', '1', 'y'], ['type', 'd'], ['zdiffstore', 'd', '1', 'none'], ['exists', 'd'],
   ],
+  'infinities and NaN in the algebra, degenerate ranges': [
+    ['zadd', 'n', 'inf', 'a', '-inf', 'b', '0', 'c', '-0', 'd'], ['zunion', '2', 'n', 'n', 'weights', '1', '-1', 'withscores'], ['zunion', '1', 'n', 'weights', '0', 'withscores'],
+    ['zinter', '2', 'n', 'n', 'weights', '0', '1', 'withscores'], ['zinter', '2', 'n', 'n', 'weights', '0', '1', 'aggregate', 'min', 'withscores'],
+    ['zinter', '2', 'n', 'n', 'weights', '1', '0', 'aggregate', 'max', 'withscores'], ['zunionstore', 'd', '2', 'n', 'n', 'weights', '-1', '1'], ['zrange', 'd', '0', '-1', 'withscores'],
+    ['zinterstore', 'd', '2', 'n', 'n', 'weights', 'inf', '-inf'], ['zrange', 'd', '0', '-1', 'withscores'], ['zunion', '1', 'n', 'weights', '-0', 'withscores'],
+    ['zrangebyscore', 'n', '(0', '(0'], ['zrangebyscore', 'n', '0', '0', 'withscores'], ['zrange', 'n', '0', '-1', 'byscore'], ['zcount', 'n', '-inf', '-inf'],
+    ['zrangebyscore', 'n', '(-inf', '(inf', 'withscores'], ['zincrby', 'n', '1', 'c'], ['zincrby', 'n', '-1', 'c'], ['zscore', 'n', 'c'], ['zadd', 'n', 'incr', '-0', 'd'],
+    ['zadd', 'n', 'incr', '-0', 'fresh'], ['zscore', 'n', 'fresh'], ['zincrby', 'n', '1', 'a'], ['zincrby', 'n', '-inf', 'a'], ['zadd', 'n', 'gt', 'incr', '-inf', 'a'],
+  ],
   'ZSCAN and ZRANDMEMBER arguments': [
     SEED, ['zscan', 'z', '0'], ['zscan', 'z', '0', 'match', '[a-c]'], ['zscan', 'z', '0', 'count', '1'], ['zscan', 'z', '0', 'count', '0'], ['zscan', 'z', '0', 'count', 'x'],
     ['zscan', 'z', 'x'], ['zscan', 'z', '-1'], ['zscan', 'z', '0', 'match'], ['zscan', 'z', '0', 'foo', 'bar'], ['zscan', 'none', '0'], ['zscan', 'none', '0', 'count', '0'],
