@@ -155,6 +155,36 @@ export function randomListCommands(seed: number, count: number): Command[] {
     () => ['expire', key(), '1000'], () => ['persist', key()],
   ];
   const commands: Command[] = [];
+  while (commands.length < count) {
+    // Now and then a transaction: its effects apply together, blocking commands in it answer at once.
+    if (random() < 0.03) commands.push(['multi'], pick(random, makers)(), pick(random, makers)(), ['exec']);
+    else commands.push(pick(random, makers)());
+  }
+  return commands;
+}
+
+/**
+ * Long lists (hundreds of elements, spanning many tree leaves) under index and value
+ * operations anywhere: LINDEX/LSET/LINSERT/LRANGE/LREM/LTRIM/LPOS across leaf boundaries.
+ */
+export function randomLongListCommands(seed: number, count: number): Command[] {
+  const random = prng(seed);
+  const keys = ['big1', 'big2'];
+  const key = (): string => pick(random, keys);
+  const value = (): string => `v${Math.floor(random() * 40)}`;
+  const index = (): string => String(Math.floor(random() * 700) - 350);
+  const batch = (): string[] => Array.from({ length: 50 + Math.floor(random() * 100) }, value);
+  const makers: (() => Command)[] = [
+    () => ['rpush', key(), ...batch()], () => ['lpush', key(), ...batch()], () => ['llen', key()],
+    () => ['lindex', key(), index()], () => ['lindex', key(), index()], () => ['lset', key(), index(), value()],
+    () => ['linsert', key(), pick(random, ['before', 'after']), value(), value()], () => ['lrange', key(), index(), index()],
+    () => ['lrange', key(), '0', '-1'], () => ['lrem', key(), pick(random, ['0', '1', '-2', '3']), value()],
+    () => ['ltrim', key(), String(Math.floor(random() * 20)), String(-1 - Math.floor(random() * 20))],
+    () => ['lpos', key(), value(), 'rank', pick(random, ['1', '3', '-1', '-4']), 'count', pick(random, ['0', '2']), 'maxlen', pick(random, ['0', '100'])],
+    () => ['lpop', key(), pick(random, ['1', '30'])], () => ['rpop', key(), pick(random, ['1', '30'])],
+    () => ['lmove', key(), key(), pick(random, ['left', 'right']), pick(random, ['left', 'right'])],
+  ];
+  const commands: Command[] = [];
   for (let i = 0; i < count; i++) commands.push(pick(random, makers)());
   return commands;
 }
@@ -194,6 +224,12 @@ describe('differential: lists against a real redis-server', function () {
   for (const seed of [11, 12, 13, 14, 15]) {
     it(`matches Redis on 1000 random list commands (seed ${seed})`, async () => {
       await assertSameReplies(redis, ours, randomListCommands(seed, 1000), normalise);
+    });
+  }
+
+  for (const seed of [21, 22]) {
+    it(`matches Redis on 500 random commands over long lists (seed ${seed})`, async () => {
+      await assertSameReplies(redis, ours, randomLongListCommands(seed, 500), normalise);
     });
   }
 
