@@ -5,7 +5,7 @@
  *     the ops/s applied on r2 while it runs, and how long r2 needs to catch up after it;
  *  3. a steady 10,000 SETs/s on r1 for a while: apply lag on r2 (op creation HLC → applied), p50/p99.
  *
- *   npm run build && node dist/bench/replication-throughput.js [--requests 200000] [--lag-seconds 10]
+ *   npm run build && node dist/bench/replication-throughput.js [--requests 200000] [--lag-seconds 10] [--rate 10000] [--lag-only]
  */
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
@@ -18,6 +18,8 @@ const argValue = (name: string, fallback: number): number => {
 };
 const REQUESTS = argValue('requests', 200000);
 const LAG_SECONDS = argValue('lag-seconds', 10);
+const RATE = argValue('rate', 10000);
+const SKIP_THROUGHPUT = process.argv.includes('--lag-only');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** redis-benchmark SET -P 16, asynchronously (the bench keeps polling meanwhile); resolves with requests/s. */
@@ -98,21 +100,22 @@ async function steadyLoad(writer: Redis, rate: number, seconds: number): Promise
 }
 
 async function main(): Promise<void> {
-  const baseline = await startSidecar([]);
-  const baseRps = await benchmarkSet(baseline.port);
-  await stop(baseline);
-  console.log(`baseline (single replica) SET -P 16 -c 50: ${baseRps.toFixed(0)} req/s`);
-
   const pki = new TestPki();
-  await withCluster(pki, async (clients, servers) => {
-    await throughput(clients[1]!, servers[0]!.port, baseRps);
-  });
+  if (!SKIP_THROUGHPUT) {
+    const baseline = await startSidecar([]);
+    const baseRps = await benchmarkSet(baseline.port);
+    await stop(baseline);
+    console.log(`baseline (single replica) SET -P 16 -c 50: ${baseRps.toFixed(0)} req/s`);
+    await withCluster(pki, async (clients, servers) => {
+      await throughput(clients[1]!, servers[0]!.port, baseRps);
+    });
+  }
   // A fresh cluster, so the lag samples are the steady phase's only.
   await withCluster(pki, async (clients) => {
-    const achieved = await steadyLoad(clients[0]!, 10000, LAG_SECONDS);
+    const achieved = await steadyLoad(clients[0]!, RATE, LAG_SECONDS);
     await sleep(500);
     const r2 = clients[1]!;
-    console.log(`steady load ${achieved.toFixed(0)} SETs/s for ${LAG_SECONDS}s: apply lag on r2 p50 ${await infoField(r2, 'crdt_apply_lag_p50_ms')} ms, p99 ${await infoField(r2, 'crdt_apply_lag_p99_ms')} ms`);
+    console.log(`steady load (target ${RATE}/s) ${achieved.toFixed(0)} SETs/s for ${LAG_SECONDS}s: apply lag on r2 p50 ${await infoField(r2, 'crdt_apply_lag_p50_ms')} ms, p99 ${await infoField(r2, 'crdt_apply_lag_p99_ms')} ms`);
   });
 }
 
