@@ -221,4 +221,14 @@ describe('differential: sorted sets against a real redis-server', function () {
       await assertSameReplies(redis, ours, randomZsetCommands(seed, 1000), normalise);
     });
   }
+
+  it('matches Redis on 1000 random sorted-set commands in RESP3 (seed 6)', async () => {
+    await assertSameReplies(redis, ours, [['hello', '3'], ...randomZsetCommands(6, 1000)], normalise);
+  });
+
+  for (const seed of [7, 8]) {
+    it(`matches Redis on 1000 random commands over 200-member sets, skip lists in Redis (seed ${seed})`, async () => {
+      await assertSameReplies(redis, ours, randomZsetCommands(seed, 1000, true), normalise);
+    });
+  }
 });
