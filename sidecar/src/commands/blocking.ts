@@ -72,6 +72,7 @@ export function parseBlockingTimeout(arg: Buffer | undefined): number | Reply {
 }
 
 export const ERR_TIMEOUT_NOT_FLOAT = error('ERR timeout is not a float or out of range');
+export const ERR_UNBLOCKED = error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
 
 const HEX = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?$/i;
 
@@ -172,6 +173,18 @@ export class BlockingRegistry {
       if (rest.length === 0) this.byKey.delete(key);
       else this.byKey.set(key, rest);
     }
+  }
+
+  /**
+   * CLIENT UNBLOCK (Redis 7.0 networking.c clientCommand): ends a wait as if it timed
+   * out, or with the UNBLOCKED error. False when the client is not blocked here.
+   */
+  unblock(client: Client, withError: boolean): boolean {
+    const waiter = this.byClient.get(client);
+    if (waiter === undefined) return false;
+    this.cancel(client);
+    waiter.client.unblock(withError ? ERR_UNBLOCKED : waiter.request.timeoutReply ?? NULL_ARRAY);
+    return true;
   }
 
   private timedOut(waiter: Waiter): void {

@@ -152,6 +152,20 @@ describe('blocking registry', () => {
     assert.deepEqual(plain(h.run(['llen', 'l'])), 1);
   });
 
+  it('CLIENT UNBLOCK support: ends a wait as a timeout or with the UNBLOCKED error', () => {
+    const { h } = setup();
+    const [a, b] = [h.connect(), h.connect()];
+    assert.equal(execute(h, ['blpop', 'l', '0'], a), BLOCKED);
+    assert.equal(execute(h, ['blmove', 'l', 'm', 'left', 'left', '0'], b), BLOCKED);
+    const registry = registryOf(h.server);
+    assert.equal(registry.unblock(a, false), true);
+    assert.equal(registry.unblock(b, true), true);
+    assert.equal(registry.unblock(b, true), false);
+    assert.deepEqual(a.pushes, [{ kind: 'nullArray' }]);
+    assert.deepEqual(plain(b.pushes[0] as Reply), { error: 'UNBLOCKED client unblocked via CLIENT UNBLOCK' });
+    assert.equal(registry.size, 0);
+  });
+
   it('times out with a null array', async () => {
     const { h } = setup();
     const waiter = h.connect();
