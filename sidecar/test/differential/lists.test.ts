@@ -87,7 +87,8 @@ const CASES: Record<string, Command[]> = {
     ['lmpop', '1', 'a', 'left', 'count', '0'], ['lmpop', '1', 'a', 'left', 'count', '-1'], ['lmpop', '1', 'a', 'left', 'count', 'x'],
     ['lmpop', '1', 'a', 'left', 'count', '1', 'count', '1'], ['lmpop', '1', 'a', 'left', 'count'], ['lmpop', '1', 'a', 'left', 'bogus'],
     ['set', 's', 'v'], ['lmpop', '2', 's', 'a', 'left'], ['lmpop', '2', 'a', 's', 'left'], ['lmpop', '2', 'none', 's', 'left'], ['lmpop', '1', 'a'],
-    ['lmpop', '5', 'a', 'left'],
+    ['lmpop', '5', 'a', 'left'], ['lmpop', '9223372036854775807', 'a', 'left'], ['lrem', 'a', '-9223372036854775808', 'x'],
+    ['lpop', 'a', '9223372036854775807'],
   ],
   'blocking commands that do not block': [
     ['rpush', 'l', 'a', 'b', 'c'], ['blpop', 'none', 'l', '0'], ['brpop', 'l', 'none', '1'], ['blpop', 'l', '0.5'], ['exists', 'l'],
