@@ -52,9 +52,13 @@ export const EMPTY_STRING_REGISTER: StringRegister = {
 
 function withBaseWrite(register: StringRegister, value: Buffer, seen: Contributions, ctx: OpContext): StringRegister {
   const stamp: Stamp = { hlc: ctx.hlc, replica: ctx.origin };
-  const writes = register.writes.filter((write) => !observed(ctx, write.dot));
-  writes.push({ value, dot: { replica: ctx.origin, seq: ctx.seq }, stamp, observed: seen });
-  return { ...register, writes, lastWrite: maxStamp(register.lastWrite, stamp) };
+  const write: BaseWrite = { value, dot: { replica: ctx.origin, seq: ctx.seq }, stamp, observed: seen };
+  const writes: BaseWrite[] = [];
+  // The usual case (one earlier write, observed) allocates no closure: this is SET's hot path.
+  for (const existing of register.writes) if (!observed(ctx, existing.dot)) writes.push(existing);
+  writes.push(write);
+  const lastWrite = compareStamps(stamp, register.lastWrite) >= 0 ? stamp : register.lastWrite;
+  return { kind: 'string', writes, totals: register.totals, deleted: register.deleted, lastWrite };
 }
 
 export function applyStringEffect(register: StringRegister, effect: StringEffect, ctx: OpContext): StringRegister {

@@ -6,18 +6,16 @@ import type { Operation } from '../store/effects.js';
  * and the replication ring both need the bytes, and a replicated op arrives already
  * encoded (its received bytes are remembered, so it is never re-encoded to be relayed).
  */
-const cache = new WeakMap<Operation, Buffer>();
-
 export function rememberEncoding(op: Operation, bytes: Buffer): void {
-  cache.set(op, bytes);
+  op.encoded = bytes;
 }
 
 export function encodeOnce(op: Operation): Buffer {
-  let bytes = cache.get(op);
+  let bytes = op.encoded;
   if (bytes === undefined) {
     const encoded = encodeOperation(op);
     bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-    cache.set(op, bytes);
+    op.encoded = bytes;
   }
   return bytes;
 }

@@ -4,7 +4,7 @@ import { zsetObservedPerMember } from '../crdt/sorted-set.js';
 import { nextHlc, observeHlc, type Hlc } from '../crdt/hlc.js';
 import type { OpContext } from '../crdt/stamp.js';
 import { winningTtl } from '../crdt/ttl-register.js';
-import { vvDominates, type VersionVector } from '../crdt/version-vector.js';
+import type { VersionVector } from '../crdt/version-vector.js';
 import type { Effect, KeyedEffect, Operation } from '../store/effects.js';
 import type { Keyspace } from '../store/keyspace.js';
 import { stateOfKind } from '../store/key-record.js';
@@ -114,7 +114,12 @@ export class ReplicaEngine {
 
   /** True when `op` could be applied now: next in its origin's order, deps satisfied. */
   isReady(op: Operation): boolean {
-    return (this.vv.get(op.ctx.origin) ?? 0) === op.ctx.seq - 1 && vvDominates(this.vv, withoutOrigin(op.ctx));
+    if ((this.vv.get(op.ctx.origin) ?? 0) !== op.ctx.seq - 1) return false;
+    // Every dependency on another origin must be applied (no copy of deps: hot path).
+    for (const [replica, seq] of op.ctx.deps) {
+      if (replica !== op.ctx.origin && (this.vv.get(replica) ?? 0) < seq) return false;
+    }
+    return true;
   }
 
   isDuplicate(op: Operation): boolean {
@@ -180,11 +185,4 @@ export class ReplicaEngine {
       ...(zset === undefined ? {} : { members: zsetObservedPerMember(zset) }),
     };
   }
-}
-
-function withoutOrigin(ctx: OpContext): ReadonlyMap<string, number> {
-  if (!ctx.deps.has(ctx.origin)) return ctx.deps;
-  const deps = new Map(ctx.deps);
-  deps.delete(ctx.origin);
-  return deps;
 }

@@ -48,4 +48,9 @@ export interface Operation {
    * together; 0 or 1 for a lone command. Set on the first op of the transaction.
    */
   readonly atomicGroup: number;
+  /**
+   * The op's wire/log bytes once computed (replica/encoded-ops.ts): a plain field rather
+   * than a WeakMap, which showed as 10% of the SET profile.
+   */
+  encoded?: Buffer;
 }
