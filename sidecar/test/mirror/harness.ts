@@ -104,7 +104,7 @@ export async function mirrorSnapshot(redis: Redis): Promise<Snapshot> {
       case 'list': value = `list ${JSON.stringify((await redis.lrangeBuffer(k, 0, -1)).map(text))}`; break;
       case 'set': value = `set ${JSON.stringify((await redis.smembersBuffer(k)).map(text).sort())}`; break;
       case 'hash': value = `hash ${JSON.stringify(pairs(await flat(redis, ['HGETALL', k]), (v) => v).sort())}`; break;
-      case 'zset': value = `zset ${JSON.stringify(pairs(await flat(redis, ['ZRANGE', k, '0', '-1', 'WITHSCORES']), (v) => String(Number(v))).sort())}`; break;
+      case 'zset': value = `zset ${JSON.stringify(pairs(await flat(redis, ['ZRANGE', k, '0', '-1', 'WITHSCORES']), (v) => String(/^[+-]?inf/i.test(v) ? (v.startsWith('-') ? -Infinity : Infinity) : Number(v))).sort())}`; break;
       case 'none': continue;
       default: value = type;
     }
@@ -113,10 +113,17 @@ export async function mirrorSnapshot(redis: Redis): Promise<Snapshot> {
   return out;
 }
 
-async function flat(redis: Redis, command: [string, ...(string | Buffer)[]]): Promise<string[]> {
+/** A reply flattened to texts (ioredis may speak RESP3, where WITHSCORES pairs and maps nest). */
+export async function flat(redis: Redis, command: [string, ...(string | Buffer)[]]): Promise<string[]> {
   const [name, ...args] = command;
-  const reply: unknown = await redis.callBuffer(name, ...args);
-  return Array.isArray(reply) ? reply.map((item) => (Buffer.isBuffer(item) ? item.toString('latin1') : String(item))) : [];
+  const out: string[] = [];
+  const walk = (item: unknown): void => {
+    if (Array.isArray(item)) for (const inner of item) walk(inner);
+    else if (item instanceof Map) for (const [k, v] of item) { walk(k); walk(v); }
+    else out.push(Buffer.isBuffer(item) ? item.toString('latin1') : String(item));
+  };
+  walk(await redis.callBuffer(name, ...args));
+  return out;
 }
 
 function pairs(items: readonly string[], value: (text: string) => string): string[] {

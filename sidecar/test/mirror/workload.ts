@@ -18,3 +18,25 @@ export function randomStringCommand(random: () => number): Command {
   ];
   return pick(random, commands);
 }
+
+/** A random collection command (lists, sets, hashes, sorted sets) with some deletes, expiries and type changes. */
+export function randomCollectionCommand(random: () => number): Command {
+  const n = Math.floor(random() * 6);
+  const member = `m${Math.floor(random() * 8)}`;
+  const value = pick(random, ['a', 'b', 'c', '1', '\x00\xff']);
+  const score = pick(random, ['1', '2.5', '-3', '1e3', 'inf', '-inf']);
+  const list = `l${n}`;
+  const set = `s${n}`;
+  const hash = `h${n}`;
+  const zset = `z${n}`;
+  const key = pick(random, [list, set, hash, zset]);
+  const commands: Command[] = [
+    ['LPUSH', list, value, value], ['RPUSH', list, value, 'x', 'y'], ['LPOP', list], ['RPOP', list, '2'], ['LSET', list, '0', 'set'],
+    ['LINSERT', list, 'BEFORE', 'x', 'ins'], ['LREM', list, '1', value], ['LTRIM', list, '1', '-2'], ['LMOVE', list, `l${(n + 1) % 6}`, 'LEFT', 'RIGHT'],
+    ['SADD', set, member, `${member}x`], ['SREM', set, member], ['SPOP', set], ['SMOVE', set, `s${(n + 1) % 6}`, member],
+    ['HSET', hash, member, value, 'f', value], ['HDEL', hash, member], ['HINCRBY', hash, 'n', '3'], ['HINCRBYFLOAT', hash, 'fl', '0.5'], ['HSETNX', hash, member, 'nx'],
+    ['ZADD', zset, score, member], ['ZREM', zset, member], ['ZINCRBY', zset, '2', member], ['ZPOPMIN', zset], ['ZADD', zset, 'GT', score, member],
+    ['ZREMRANGEBYRANK', zset, '0', '0'], ['DEL', key], ['EXPIRE', key, '300'], ['PERSIST', key], ['SET', key, 'string now'],
+  ];
+  return pick(random, commands);
+}
