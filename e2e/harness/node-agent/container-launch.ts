@@ -4,6 +4,7 @@
 // its volumes are bind-mounted at the manifest's paths and the hostname is the
 // pod's. A small shell script does the mounts and then execs the program, so the
 // PID we hold is the program's own.
+import { repoInPod, repoRoot } from '../paths.js';
 import { ManagedProcess } from '../managed-process.js';
 import type { Mountpoints } from './mountpoints.js';
 
@@ -27,6 +28,7 @@ export interface LaunchSpec {
 
 /** Starts the container's process; the returned process is the container's main program. */
 export async function launchContainer(spec: LaunchSpec, mountpoints: Mountpoints): Promise<ManagedProcess> {
+  mountpoints.ensure(repoInPod, false);
   for (const m of spec.mounts) mountpoints.ensure(m.target, m.isFile);
   return ManagedProcess.start({
     name: spec.name,
@@ -47,6 +49,8 @@ export function execArgv(pid: number, argv: readonly string[]): string[] {
 
 function setupScript(spec: LaunchSpec): string {
   const lines = ['set -e', `hostname ${quote(spec.hostname)}`];
+  // The repo first, at a path no pod volume covers: a volume at /tmp would hide a checkout under /tmp.
+  lines.push(`mount --bind ${quote(repoRoot)} ${quote(repoInPod)}`);
   for (const m of spec.mounts) {
     lines.push(`mount --bind ${quote(m.source)} ${quote(m.target)}`);
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${quote(m.target)}`);

@@ -2,7 +2,7 @@
 // is no container runtime on the bed, so an image is only a name that selects a
 // command already on this machine (or built into dist/ by `npm run build`).
 import path from 'node:path';
-import { repoRoot } from '../paths.js';
+import { repoInPod } from '../paths.js';
 
 export interface ImageProgram {
   /** What the image's ENTRYPOINT does, as a local argv. */
@@ -19,8 +19,9 @@ export interface ImageProgram {
   readonly workingDir?: string;
 }
 
-export const SIDECAR_MAIN = path.join(repoRoot, 'dist', 'sidecar', 'src', 'main.js');
-export const OPERATOR_MAIN = path.join(repoRoot, 'dist', 'operator', 'src', 'main.js');
+// Paths as pods see them (the repo is bind-mounted at repoInPod in every container).
+export const SIDECAR_MAIN = path.join(repoInPod, 'dist', 'sidecar', 'src', 'main.js');
+export const OPERATOR_MAIN = path.join(repoInPod, 'dist', 'operator', 'src', 'main.js');
 
 interface ImageRule {
   readonly describe: string;
@@ -33,12 +34,12 @@ const RULES: readonly ImageRule[] = [
   {
     describe: '*redis-crdt-sidecar* → node dist/sidecar/src/main.js',
     matches: (name) => name.includes('redis-crdt-sidecar'),
-    program: { entrypoint: ['node', SIDECAR_MAIN], defaultArgs: [], argsMode: 'append', workingDir: repoRoot },
+    program: { entrypoint: ['node', SIDECAR_MAIN], defaultArgs: [], argsMode: 'append', workingDir: repoInPod },
   },
   {
     describe: '*redis-crdt-operator* → node dist/operator/src/main.js',
     matches: (name) => name.includes('redis-crdt-operator'),
-    program: { entrypoint: ['node', OPERATOR_MAIN], defaultArgs: [], argsMode: 'append', workingDir: repoRoot },
+    program: { entrypoint: ['node', OPERATOR_MAIN], defaultArgs: [], argsMode: 'append', workingDir: repoInPod },
   },
   {
     describe: 'redis, */redis → redis-server',
