@@ -92,6 +92,8 @@ export function winningWrite(register: StringRegister): BaseWrite | undefined {
 
 /** The visible value, or undefined when the register holds nothing (the key does not exist). */
 export function stringValue(register: StringRegister): Buffer | undefined {
+  // Fast path for plain strings (GET's hot path): one write and no counter history.
+  if (register.totals.size === 0 && register.writes.length === 1) return register.writes[0]?.value;
   const winner = winningWrite(register);
   const pending = unobserved(register.totals, winner?.observed ?? NO_CONTRIBUTIONS, register.deleted);
   if (pending.count === 0) return winner?.value;
