@@ -93,3 +93,65 @@ export function median(values: readonly number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
+
+/** `--name value` from the command line, or `fallback`. */
+export function argValue(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+interface Sample { results: BenchResult[]; cpuPerRequest: number }
+
+export interface Comparison {
+  /** Printed above each table, e.g. the fsync policy. */
+  readonly label: string;
+  /** redis-benchmark `-t` list. */
+  readonly tests: string;
+  readonly pipelines: readonly number[];
+  readonly rounds: number;
+  readonly requests: number;
+  readonly redisArgs: readonly string[];
+  readonly sidecarArgs: readonly string[];
+}
+
+function measure(server: Server, comparison: Comparison, pipeline: number): Sample {
+  const before = cpuMicros(server.child.pid);
+  const results = redisBenchmark(server.port, ['-t', comparison.tests, '-c', '50', '-P', String(pipeline), '-n', String(comparison.requests), '-r', '100000']);
+  const after = cpuMicros(server.child.pid);
+  return { results, cpuPerRequest: (after - before) / (comparison.requests * Math.max(1, results.length)) };
+}
+
+function report(comparison: Comparison, pipeline: number, samples: Record<'redis' | 'sidecar', Sample[]>): void {
+  console.log(`\n${comparison.label}, -P ${pipeline}, -c 50, -n ${comparison.requests}, ${comparison.rounds} interleaved rounds (medians)`);
+  console.log('test      redis rps   sidecar rps  ratio   redis p50/p99 ms   sidecar p50/p99 ms');
+  for (const test of samples.redis[0]?.results.map((r) => r.test) ?? []) {
+    const pick = (s: Sample[], f: (r: BenchResult) => number): number => median(s.map((x) => f(x.results.find((r) => r.test === test) ?? { test, rps: 0, p50: 0, p99: 0 })));
+    const rRps = pick(samples.redis, (r) => r.rps);
+    const sRps = pick(samples.sidecar, (r) => r.rps);
+    console.log(`${test.padEnd(9)} ${rRps.toFixed(0).padStart(10)} ${sRps.toFixed(0).padStart(12)}  ${(sRps / rRps).toFixed(2)}x   ${pick(samples.redis, (r) => r.p50).toFixed(3)}/${pick(samples.redis, (r) => r.p99).toFixed(3)}        ${pick(samples.sidecar, (r) => r.p50).toFixed(3)}/${pick(samples.sidecar, (r) => r.p99).toFixed(3)}`);
+  }
+  const cpu = (s: Sample[]): number => median(s.map((x) => x.cpuPerRequest));
+  console.log(`server CPU per request: redis ${cpu(samples.redis).toFixed(2)} µs, sidecar ${cpu(samples.sidecar).toFixed(2)} µs`);
+}
+
+/**
+ * Sidecar vs redis-server under redis-benchmark, interleaved (A, B, A, B) because these
+ * machines are noisy: throughput ratio, p50/p99 and server CPU µs per request, per pipeline depth.
+ */
+export async function compareUnderRedisBenchmark(comparison: Comparison): Promise<void> {
+  const redis = await startRedis(comparison.redisArgs);
+  const sidecar = await startSidecar(comparison.sidecarArgs);
+  try {
+    for (const pipeline of comparison.pipelines) {
+      const samples: Record<'redis' | 'sidecar', Sample[]> = { redis: [], sidecar: [] };
+      for (let round = 0; round < comparison.rounds; round++) {
+        samples.redis.push(measure(redis, comparison, pipeline));
+        samples.sidecar.push(measure(sidecar, comparison, pipeline));
+      }
+      report(comparison, pipeline, samples);
+    }
+  } finally {
+    await stop(redis);
+    await stop(sidecar);
+  }
+}

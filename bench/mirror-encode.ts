@@ -12,12 +12,8 @@ import { Redis } from 'ioredis';
 import { commandHead } from '../sidecar/src/mirror/command-writer.js';
 import { MirrorLink } from '../sidecar/src/mirror/mirror-link.js';
 import { parseMirrorUrl } from '../sidecar/src/mirror/mirror-url.js';
-import { median, startRedis, stop } from './bench-support.js';
+import { argValue, median, startRedis, stop } from './bench-support.js';
 
-const argValue = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const commands = argValue('commands', 200000);
 const rounds = argValue('rounds', 3);
 const BURST = 16;

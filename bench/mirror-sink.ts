@@ -14,12 +14,8 @@ import { createLogger } from '../sidecar/src/observability/logger.js';
 import { ReplicaEngine } from '../sidecar/src/replica/engine.js';
 import type { Effect } from '../sidecar/src/store/effects.js';
 import { Keyspace } from '../sidecar/src/store/keyspace.js';
-import { median, startRedis, stop } from './bench-support.js';
+import { argValue, median, startRedis, stop } from './bench-support.js';
 
-const argValue = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const ops = argValue('ops', 300000);
 const rounds = argValue('rounds', 3);
 const BURST = 16;

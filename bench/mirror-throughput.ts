@@ -8,12 +8,8 @@
  *   npm run build && node dist/bench/mirror-throughput.js [--rounds 3] [--requests 200000]
  */
 import { Redis } from 'ioredis';
-import { cpuMicros, median, redisBenchmark, startRedis, startSidecar, stop, type Server } from './bench-support.js';
+import { argValue, cpuMicros, median, redisBenchmark, startRedis, startSidecar, stop, type Server } from './bench-support.js';
 
-const argValue = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(process.argv[index + 1]);
-};
 const rounds = argValue('rounds', 3);
 const requests = argValue('requests', 200000);
 const TESTS = ['set', 'incr'] as const;
