@@ -15,7 +15,7 @@ import { createMetrics, type SidecarMetrics } from '../observability/metrics.js'
 import { OpLog } from '../oplog/index.js';
 import { ActiveExpiry } from '../replica/active-expiry.js';
 import { ReplicaEngine } from '../replica/engine.js';
-import { loadOrCreateIdentity, type ReplicaIdentity } from '../replica/identity.js';
+import { loadOrCreateIdentity, markCleanShutdown, type ReplicaIdentity } from '../replica/identity.js';
 import { OpLogSink } from '../replica/op-log-sink.js';
 import { saveSnapshot } from '../replica/snapshots.js';
 import { Keyspace } from '../store/keyspace.js';
@@ -55,6 +55,8 @@ export class Sidecar {
   private opsAtLastSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
   private stopping = false;
+  /** Set when a write failed: the shutdown is then not clean (see identity.ts). */
+  private failed = false;
   readonly infoProviders: InfoProvider[] = [];
   adminPort = 0;
   /** Peer replication; undefined before start (disabled without TLS and peers). */
@@ -67,6 +69,11 @@ export class Sidecar {
   async start(): Promise<void> {
     const { config, logger } = this;
     this.identity = await loadOrCreateIdentity(config.dataDir, config.replicaId, new Date());
+    if (this.identity.previousIncarnation !== undefined) {
+      logger.warn('Unclean shutdown: writing under a new incarnation; ops of the previous one that reached peers come back from them', {
+        previous: `${config.replicaId}~${this.identity.previousIncarnation}`, incarnation: this.identity.originId,
+      });
+    }
     this.engine = new ReplicaEngine(this.identity.originId, this.keyspace, Date.now);
     this.metrics = createMetrics({
       stats: this.stats,
@@ -227,6 +234,7 @@ export class Sidecar {
   retainedRecords: () => number = () => 0;
 
   private fatal(message: string, error: Error): void {
+    this.failed = true;
     this.logger.error(message, { error: error.message });
     process.exitCode = 1;
     void this.stop().finally(() => process.exit(1));
@@ -247,6 +255,7 @@ export class Sidecar {
       this.logger.error('Final snapshot failed; the op log still holds every write', { error: String(error) });
     }
     await this.log?.close();
+    if (this.log !== undefined && !this.failed) await markCleanShutdown(this.config.dataDir);
     await this.admin?.close();
     this.logger.info('Stopped');
   }

@@ -51,7 +51,7 @@ export class ActiveExpiry {
       const key = next.value;
       if (!keyspace.isExpired(key, now)) continue;
       const record = keyspace.record(key);
-      if (record === undefined || winningTtl(record.ttl)?.dot.replica !== this.engine.replicaId) continue;
+      if (record === undefined || !this.engine.owns(winningTtl(record.ttl)?.dot.replica)) continue;
       this.engine.expireIfNeeded(key, false);
       this.onExpired(key);
       expired += 1;

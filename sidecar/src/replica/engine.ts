@@ -8,6 +8,7 @@ import type { VersionVector } from '../crdt/version-vector.js';
 import type { Effect, KeyedEffect, Operation } from '../store/effects.js';
 import type { Keyspace } from '../store/keyspace.js';
 import { stateOfKind } from '../store/key-record.js';
+import { replicaNameOf } from './origin-name.js';
 
 /** Receives every operation once it is applied to the store (op log, replication, mirror). */
 export interface OperationSink {
@@ -35,12 +36,15 @@ export class ReplicaEngine {
   private readonly keyListeners: KeyChangeListener[] = [];
   opsOriginated = 0;
   opsApplied = 0;
+  private readonly replicaName: string;
 
   constructor(
     readonly replicaId: string,
     readonly keyspace: Keyspace,
     private readonly clock: () => number,
-  ) {}
+  ) {
+    this.replicaName = replicaNameOf(replicaId);
+  }
 
   addSink(sink: OperationSink): void {
     this.sinks.push(sink);
@@ -151,7 +155,7 @@ export class ReplicaEngine {
     if (!this.keyspace.isExpired(key, this.clock())) return false;
     const record = this.keyspace.record(key);
     const owner = record === undefined ? undefined : winningTtl(record.ttl)?.dot.replica;
-    if (!forWrite && owner !== this.replicaId) return true;
+    if (!forWrite && !this.owns(owner)) return true;
     const standalone = this.current === undefined && !forWrite;
     this.emit(key, this.deleteEffect(key));
     if (standalone) this.finishCommand();
@@ -160,6 +164,11 @@ export class ReplicaEngine {
   }
 
   expiredKeys = 0;
+
+  /** Whether `origin` is this replica under any incarnation (see origin-name.ts). */
+  owns(origin: string | undefined): boolean {
+    return origin !== undefined && replicaNameOf(origin) === this.replicaName;
+  }
 
   /** The counter contributions a delete of `key` observes on this replica (string register). */
   observedCounters(key: string): Contributions {

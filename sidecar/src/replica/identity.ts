@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * A replica's identity in its data directory. The origin id used in operations is
- * `<replica-id>~<incarnation>`: a replica that lost its data directory starts a new
- * incarnation, so its new sequence numbers never collide with the old ones (DESIGN.md §2).
+ * `<replica-id>~<incarnation>`. A new incarnation starts when the data directory is new
+ * or lost, and after every unclean shutdown: operations are streamed to peers as soon as
+ * they are appended, so after a crash peers may hold this replica's ops that its own log
+ * never made durable. Reusing those sequence numbers would give two different ops the
+ * same dot (peers drop the second as a duplicate and the replicas diverge forever); a new
+ * incarnation never collides, and the lost ops come back from the peers through
+ * catch-up, because our vector still stops where the old incarnation's durable log did.
  */
 export interface ReplicaIdentity {
   readonly replicaId: string;
@@ -13,32 +18,77 @@ export interface ReplicaIdentity {
   readonly originId: string;
   readonly createdAt: string;
   readonly fresh: boolean;
+  /** The incarnation this start replaced after an unclean shutdown, if any. */
+  readonly previousIncarnation: string | undefined;
 }
 
 const FILE = 'identity.json';
+/** Present only between a clean shutdown and the next start. */
+const CLEAN_SHUTDOWN_FILE = 'clean-shutdown';
 
 export async function loadOrCreateIdentity(dataDir: string, replicaId: string, now: Date): Promise<ReplicaIdentity> {
   await mkdir(dataDir, { recursive: true });
   const path = join(dataDir, FILE);
-  let text: string | undefined;
+  const text = await readIfExists(path);
+  if (text === undefined) {
+    const incarnation = await writeIdentity(dataDir, replicaId, now);
+    return { replicaId, incarnation, originId: `${replicaId}~${incarnation}`, createdAt: now.toISOString(), fresh: true, previousIncarnation: undefined };
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${path} is not a replica identity file; move it away to start fresh`);
+  const stored = parsed as Record<string, unknown>;
+  if (stored.replicaId !== replicaId) {
+    throw new Error(`Data directory ${dataDir} belongs to replica '${String(stored.replicaId)}', not '${replicaId}': use that replica id or another --data-dir`);
+  }
+  const createdAt = String(stored.createdAt);
+  const storedIncarnation = String(stored.incarnation);
+  const clean = await consumeCleanShutdownMark(dataDir);
+  if (clean) return { replicaId, incarnation: storedIncarnation, originId: `${replicaId}~${storedIncarnation}`, createdAt, fresh: false, previousIncarnation: undefined };
+  const incarnation = await writeIdentity(dataDir, replicaId, new Date(createdAt));
+  return { replicaId, incarnation, originId: `${replicaId}~${incarnation}`, createdAt, fresh: false, previousIncarnation: storedIncarnation };
+}
+
+/** Records that every op of this incarnation is durable (called last on a clean shutdown). */
+export async function markCleanShutdown(dataDir: string): Promise<void> {
+  await writeFile(join(dataDir, CLEAN_SHUTDOWN_FILE), '');
+  await syncDirectory(dataDir);
+}
+
+async function consumeCleanShutdownMark(dataDir: string): Promise<boolean> {
   try {
-    text = await readFile(path, 'utf8');
+    await unlink(join(dataDir, CLEAN_SHUTDOWN_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  // Durable before any op of this run is streamed: a crash must not find the mark again.
+  await syncDirectory(dataDir);
+  return true;
+}
+
+async function writeIdentity(dataDir: string, replicaId: string, createdAt: Date): Promise<string> {
+  const path = join(dataDir, FILE);
+  const incarnation = randomBytes(3).toString('hex');
+  await writeFile(`${path}.tmp`, `${JSON.stringify({ replicaId, incarnation, createdAt: createdAt.toISOString() }, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+  await syncDirectory(dataDir);
+  return incarnation;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return undefined;
   }
-  if (text !== undefined) {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null) throw new Error(`${path} is not a replica identity file; move it away to start fresh`);
-    const stored = parsed as Record<string, unknown>;
-    if (stored.replicaId !== replicaId) {
-      throw new Error(`Data directory ${dataDir} belongs to replica '${String(stored.replicaId)}', not '${replicaId}': use that replica id or another --data-dir`);
-    }
-    const incarnation = String(stored.incarnation);
-    return { replicaId, incarnation, originId: `${replicaId}~${incarnation}`, createdAt: String(stored.createdAt), fresh: false };
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
-  const incarnation = randomBytes(3).toString('hex');
-  const identity = { replicaId, incarnation, createdAt: now.toISOString() };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(identity, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
-  return { ...identity, originId: `${replicaId}~${incarnation}`, fresh: true };
 }
