@@ -30,8 +30,12 @@ export interface WireCollectionEffect {
 
 export type CollectionEffect = ListEffect | SetEffect | HashEffect | ZsetEffect;
 
+/**
+ * A decoded bytes field as a Buffer. An empty value is not on the wire, and protobufjs then
+ * reads the field's default: a plain (frozen) empty array, not a Uint8Array.
+ */
 export const bytesIn = (bytes: Uint8Array | undefined): Buffer =>
-  bytes === undefined ? Buffer.alloc(0) : Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  bytes === undefined || bytes.length === 0 ? Buffer.alloc(0) : Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 const idOut = (id: ElementId): WireElementId => ({ replica: id.replica, seq: id.seq, index: id.idx });
 const idIn = (id: WireElementId | undefined | null): ElementId => ({ replica: id?.replica ?? '', seq: Number(id?.seq ?? 0), idx: id?.index ?? 0 });

@@ -1,6 +1,6 @@
 import type { Effect } from '../store/effects.js';
 import {
-  decodeCollectionEffect, decodeFieldObservations, decodeMemberObservations, encodeCollectionEffect,
+  bytesIn, decodeCollectionEffect, decodeFieldObservations, decodeMemberObservations, encodeCollectionEffect,
   encodeFieldObservations, encodeMemberObservations, type WireCollectionEffect,
 } from './collection-effect-codec.js';
 import { decodeContributions, encodeContributions, type WireContribution } from './contributions-codec.js';
@@ -19,8 +19,7 @@ export interface WireKeyedEffect extends WireCollectionEffect {
   keyExpire?: { at?: number } | null;
 }
 
-const asBuffer = (bytes: Uint8Array | undefined): Buffer =>
-  bytes === undefined ? Buffer.alloc(0) : Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const asBuffer = bytesIn;
 
 /** Effect → wire object (only the oneof member set). */
 export function encodeEffect(key: string, effect: Effect): WireKeyedEffect {
