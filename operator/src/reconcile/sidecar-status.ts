@@ -27,6 +27,9 @@ export interface SidecarStatus {
   ready: boolean;
   draining: boolean;
   opsOriginated: number;
+  /** Replicated ops applied here, and live keys (absent from older sidecars). */
+  opsApplied?: number;
+  keys?: number;
   oplogBytes: number;
   versionVector: Record<string, number>;
   peers: SidecarPeer[];
@@ -76,8 +79,15 @@ export function parseSidecarStatus(raw: unknown): Result<SidecarStatus, string> 
     ready: raw['ready'] === true,
     draining: raw['draining'] === true,
     opsOriginated: num(raw['opsOriginated']) ?? 0,
+    ...optionalCount('opsApplied', raw['opsApplied']),
+    ...optionalCount('keys', raw['keys']),
     oplogBytes: num(raw['oplogBytes']) ?? 0,
     versionVector: vv,
     peers: peers.filter((p): p is SidecarPeer => p !== undefined),
   });
+}
+
+function optionalCount<K extends string>(key: K, v: unknown): Partial<Record<K, number>> {
+  const n = num(v);
+  return n === undefined ? {} : ({ [key]: n } as Partial<Record<K, number>>);
 }
