@@ -14,6 +14,8 @@ import type { Logger } from '../observability/logger.js';
 import { createMetrics, type SidecarMetrics } from '../observability/metrics.js';
 import { OpLog } from '../oplog/index.js';
 import { ActiveExpiry } from '../replica/active-expiry.js';
+import { TombstoneCollector, DEFAULT_GC_OPTIONS } from '../replica/gc.js';
+import { gcInfoFields, registerGcMetrics } from '../replica/gc-status.js';
 import { ReplicaEngine } from '../replica/engine.js';
 import { loadOrCreateIdentity, markCleanShutdown, type ReplicaIdentity } from '../replica/identity.js';
 import { OpLogSink } from '../replica/op-log-sink.js';
@@ -51,6 +53,8 @@ export class Sidecar {
   recovery: RecoveryReport | undefined;
   private admin: AdminServer | undefined;
   private expiry: ActiveExpiry | undefined;
+  /** Tombstone GC by causal stability (replica/gc.ts); started after replication. */
+  gc: TombstoneCollector | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private opsAtLastSnapshot = 0;
   private snapshotting: Promise<void> | undefined;
@@ -190,6 +194,17 @@ export class Sidecar {
     this.infoProviders.push({ section: 'replication', fields: () => replication.infoFields() });
     this.retainedRecords = () => replication.retainedRecords();
     registerReplicationMetrics(this.metrics.extra, replication);
+    this.startGc(replication);
+  }
+
+  private startGc(replication: Replication): void {
+    const gc = new TombstoneCollector(this.keyspace, () => replication.stableVector(), { ...DEFAULT_GC_OPTIONS, intervalMs: this.config.gcIntervalMs });
+    this.gc = gc;
+    replication.gcHorizon = () => gc.horizon;
+    const view = { collector: gc, keyspace: this.keyspace, own: () => this.engine.vv, stable: () => replication.stableVector(), timedOutPeers: () => replication.timedOutPeers };
+    this.infoProviders.push({ section: 'crdt', fields: () => gcInfoFields(view) });
+    registerGcMetrics(this.metrics.extra, view);
+    gc.start();
   }
 
   // --- mirror wiring: write-behind sink, read passthrough, INFO mirror, metrics ---
@@ -245,6 +260,7 @@ export class Sidecar {
     this.stopping = true;
     this.logger.info('Shutting down');
     this.expiry?.stop();
+    this.gc?.stop();
     await this.replication?.stop();
     if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer);
     await this.resp?.close(500);

@@ -31,6 +31,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'insecure-replication', type: 'bool', default: false, help: 'Allow replication without TLS (testing only; logs a warning).' },
   { name: 'mirror', type: 'string', help: 'Local Redis to mirror values into: redis://[:password@]host:port[/db] or rediss://.' },
   { name: 'snapshot-interval', type: 'int', default: 300, help: 'Seconds between periodic snapshots when something changed (0 disables; a snapshot is always taken on shutdown).' },
+  { name: 'gc-peer-timeout', type: 'string', default: '1h', help: 'A peer silent (dead, paused, unreachable) longer than this stops holding back tombstone GC and op-log retention; when it returns it gets a full-state transfer. Duration: 500ms, 90s, 30m, 1h.' },
+  { name: 'gc-interval', type: 'string', default: '1s', help: 'How often tombstone GC runs (each run does a bounded slice of work). Duration.' },
   { name: 'maxclients', type: 'int', default: 10000, help: 'Maximum number of client connections.' },
   { name: 'proto-max-bulk-len', type: 'size', default: 512 * 1024 * 1024, help: 'Largest bulk string accepted (bytes; k/m/g suffixes allowed).' },
   { name: 'log-level', type: 'enum', values: ['error', 'warn', 'info', 'debug'], default: 'info', help: 'Log verbosity.' },

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { parseDuration } from './duration.js';
 import { ConfigError, type ParsedOptions } from './parse.js';
 
 export interface PeerAddress {
@@ -24,6 +25,10 @@ export interface SidecarConfig {
   readonly insecureReplication: boolean;
   readonly mirror: string | undefined;
   readonly snapshotIntervalSec: number;
+  /** A peer silent longer than this stops counting for GC and log retention (ms). */
+  readonly gcPeerTimeoutMs: number;
+  /** Milliseconds between tombstone GC ticks. */
+  readonly gcIntervalMs: number;
   readonly maxclients: number;
   readonly protoMaxBulkLen: number;
   readonly logLevel: string;
@@ -85,6 +90,8 @@ export function toSidecarConfig(options: ParsedOptions): SidecarConfig {
     insecureReplication: options.get('insecure-replication') === true,
     mirror,
     snapshotIntervalSec: int(options, 'snapshot-interval', 0, 86400 * 7),
+    gcPeerTimeoutMs: parseDuration('gc-peer-timeout', str(options, 'gc-peer-timeout') ?? '1h'),
+    gcIntervalMs: parseDuration('gc-interval', str(options, 'gc-interval') ?? '1s'),
     maxclients: int(options, 'maxclients', 1, 1_000_000),
     protoMaxBulkLen: int(options, 'proto-max-bulk-len', 1024 * 1024, Number.MAX_SAFE_INTEGER),
     logLevel: str(options, 'log-level') ?? 'info',

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { vvMergeInto } from '../crdt/version-vector.js';
+import { vvDominates, vvMergeInto } from '../crdt/version-vector.js';
 import type { OpLog } from '../oplog/index.js';
 import type { ReplicaEngine } from '../replica/engine.js';
 import { encodeState } from '../replica/snapshots.js';
@@ -25,6 +25,8 @@ export interface FeedHost {
   opened(feed: Feed): void;
   closed(feed: Feed): void;
   acked(feed: Feed): void;
+  /** Join of the stable vectors tombstones were collected with (replica/gc.ts). */
+  gcHorizon(): ReadonlyMap<string, number>;
   sentOps(count: number, bytes: number): void;
   resyncs(): void;
 }
@@ -115,7 +117,12 @@ export class Feed {
   }
 
   private async run(): Promise<void> {
-    const start = this.host.index().startFor(this.acked);
+    // A caller whose vector does not reach our GC horizon was not counted when we dropped
+    // tombstones (silent past --gc-peer-timeout, new, or it lost acknowledged ops in a
+    // crash): it gets the collected state whole rather than ops on top of its own.
+    const behindGc = !vvDominates(this.acked, this.host.gcHorizon());
+    const start = behindGc ? 'resync' : this.host.index().startFor(this.acked);
+    if (behindGc) this.host.logger.info('Peer is behind the GC horizon; sending full state', { peer: this.peerId });
     if (start === 'resync') await this.sendState();
     else this.sentLsn = start;
     this.ownLsn = this.sentLsn;

@@ -32,6 +32,8 @@ export class PeerRecord {
   readonly acked = new Map<string, number>();
   opsIn = 0;
   paused = false;
+  /** When we learned of the peer: a peer never heard from is silent since then (GC timeout). */
+  readonly knownSince = Date.now();
 
   constructor(public info: PeerInfo) {}
 
@@ -50,6 +52,11 @@ export class PeerRecord {
     const silence = now - this.lastHeardAt();
     if (this.link?.state === 'streaming' && silence < ALIVE_MS) return 'alive';
     return silence < SUSPECT_MS ? 'suspect' : 'dead';
+  }
+
+  /** Last time the peer spoke, or when we learned of it if it never did. */
+  lastContactAt(): number {
+    return Math.max(this.lastHeardAt(), this.knownSince);
   }
 
   lagOps(ours: ReadonlyMap<string, number>): number {

@@ -2,10 +2,12 @@ import * as grpc from '@grpc/grpc-js';
 import type { ServerContext } from '../commands/exec-context.js';
 import { deliverPublish, setPublishForwarder } from '../commands/pubsub.js';
 import { hlcPhysicalMs } from '../crdt/hlc.js';
-import { vvMergeInto } from '../crdt/version-vector.js';
+import { vvMergeInto, type VersionVector } from '../crdt/version-vector.js';
 import type { Logger } from '../observability/logger.js';
 import type { OpLog } from '../oplog/index.js';
 import { CausalBuffer } from '../replica/causal-buffer.js';
+import { LatestDeps } from '../replica/latest-deps.js';
+import { stableVector } from '../replica/stability.js';
 import { StateDigest } from '../replica/digest.js';
 import type { ReplicaEngine } from '../replica/engine.js';
 import type { Operation } from '../store/effects.js';
@@ -35,6 +37,8 @@ export interface ReplicationDeps {
     readonly peersFile: string | undefined;
     readonly tls: { readonly ca: string; readonly cert: string; readonly key: string } | undefined;
     readonly insecureReplication: boolean;
+    /** A peer silent longer than this stops counting for GC and log retention. */
+    readonly gcPeerTimeoutMs: number;
   };
   /** Writes a snapshot (after a full-state install, whose state is not in the op log). */
   snapshot(): Promise<void>;
@@ -66,12 +70,19 @@ export class Replication {
   port = 0;
   pausedAll = false;
   enabled = false;
+  /** Deps of the latest op applied per origin: part of the stable vector (stability.ts). */
+  private readonly latestDeps = new LatestDeps();
+  /** Peers currently not counted because they were silent past the GC timeout (logged once). */
+  private readonly timedOut = new Set<string>();
+  /** The GC horizon (set by the process once its collector exists): callers behind it resync. */
+  gcHorizon: () => ReadonlyMap<string, number> = () => new Map();
 
   constructor(private readonly deps: ReplicationDeps) {
     this.peers = new PeerSet(deps.config.replicaId, () => this.syncPeers(), (error) => deps.logger.error('Invalid peers file; keeping the previous peers', { error: error.message }));
     this.digest = new StateDigest(deps.engine);
     this.buffer = new CausalBuffer(deps.engine);
     this.history = new VvHistory(() => deps.engine.vv);
+    deps.engine.addSink(this.latestDeps);
     this.linkHost = this.makeLinkHost();
     this.feedHost = this.makeFeedHost();
   }
@@ -102,6 +113,7 @@ export class Replication {
       opened: (feed) => this.feedOpened(feed),
       closed: (feed) => { this.records.get(feed.peerId)?.feeds.delete(feed); },
       acked: (feed) => this.acked(feed),
+      gcHorizon: () => this.gcHorizon(),
       sentOps: (count, bytes) => this.counters.sent(count, bytes),
       resyncs: () => { this.counters.resyncsOut += 1; },
     };
@@ -283,13 +295,45 @@ export class Replication {
     return this.peerRecords().map((record) => record.status(this.deps.engine.vv, this.history, now));
   }
 
-  /** Op-log records to keep after a snapshot: back to the oldest peer's acknowledged position. */
+  /**
+   * The peers that hold back GC and op-log retention: every known peer except removed ones
+   * and those silent longer than --gc-peer-timeout (memory stays bounded while a peer is
+   * gone; it resyncs in full when it returns). A paused peer is silent too.
+   */
+  countedPeers(now = Date.now()): PeerRecord[] {
+    const counted: PeerRecord[] = [];
+    for (const record of this.records.values()) {
+      const id = record.info.id;
+      if (this.peers.removed.has(id)) continue;
+      const silentMs = now - record.lastContactAt();
+      if (silentMs <= this.deps.config.gcPeerTimeoutMs) {
+        if (this.timedOut.delete(id)) this.deps.logger.info('Peer is back; it holds back GC again', { peer: id });
+        counted.push(record);
+      } else if (!this.timedOut.has(id)) {
+        this.timedOut.add(id);
+        this.deps.logger.warn('Peer silent past --gc-peer-timeout; GC and log retention no longer wait for it (it will get a full state when it returns)', { peer: id, silentMs });
+      }
+    }
+    return counted;
+  }
+
+  /** The causally stable vector (replica/stability.ts) from our vector, counted peers' acks and in-flight origins. */
+  stableVector(): VersionVector {
+    const counted = this.countedPeers().map((record) => record.acked);
+    return stableVector({ own: this.deps.engine.vv, counted, latestDeps: this.latestDeps.byOrigin });
+  }
+
+  /** Peers not counted for GC right now (silent past the timeout). */
+  get timedOutPeers(): number {
+    return this.timedOut.size;
+  }
+
+  /** Op-log records to keep after a snapshot: back to the oldest counted peer's acknowledged position. */
   retainedRecords(): number {
     if (!this.enabled) return 0;
     const log = this.deps.log;
     let oldest = log.lastLsn;
-    for (const record of this.records.values()) {
-      if (this.peers.removed.has(record.info.id)) continue;
+    for (const record of this.countedPeers()) {
       const start = this.index.startFor(record.acked);
       oldest = Math.min(oldest, start === 'resync' ? log.firstLsn - 1 : start);
     }

@@ -2,6 +2,7 @@ import { expiresAt } from '../crdt/ttl-register.js';
 import type { OpContext } from '../crdt/stamp.js';
 import { applyEffect } from './apply-effect.js';
 import type { Effect } from './effects.js';
+import { collectRecord, recordTombstones } from './gc.js';
 import { isRecordDead, newRecord, visibleState, type KeyRecord } from './key-record.js';
 import type { TypedState } from './typed-state.js';
 
@@ -19,6 +20,10 @@ export class Keyspace {
   private holes = 0;
   /** Keys whose TTL register has a finite winner (the active expiry cycle samples these). */
   readonly expiring = new Set<string>();
+  /** Keys whose lists hold tombstones (the GC's work list; see replica/gc.ts). */
+  readonly tombstoned = new Set<string>();
+  /** Bumped whenever a key gains tombstones: the GC starts a new pass only after a change. */
+  tombstonedEpoch = 0;
 
   /** Records kept, including hidden ones (deleted counters keep their contribution history). */
   get size(): number {
@@ -65,12 +70,46 @@ export class Keyspace {
     if (wasVisible !== isVisible) this.live += isVisible ? 1 : -1;
     if (expiresAt(record.ttl) === undefined) this.expiring.delete(key);
     else this.expiring.add(key);
+    if ((effect.type === 'list.remove' || effect.type === 'key.del') && recordTombstones(record) > 0) this.noteTombstones(key);
     if (isRecordDead(record)) this.forget(key, record);
+  }
+
+  private noteTombstones(key: string): void {
+    this.tombstoned.add(key);
+    this.tombstonedEpoch += 1;
+  }
+
+  /**
+   * Drops the key's tombstones that `stable` (a causally stable vector) makes safe to
+   * drop, and the record when nothing is left. Returns how many went. Visible state is
+   * unchanged, so WATCH and the digest are not concerned.
+   */
+  collectGarbage(key: string, stable: ReadonlyMap<string, number>): number {
+    const record = this.records.get(key);
+    if (record === undefined) {
+      this.tombstoned.delete(key);
+      return 0;
+    }
+    const collected = collectRecord(record, stable);
+    if (recordTombstones(record) === 0) this.tombstoned.delete(key);
+    if (isRecordDead(record)) this.forget(key, record);
+    return collected;
+  }
+
+  /** List tombstones held in the whole keyspace (O(keys with tombstones)). */
+  tombstoneCount(): number {
+    let held = 0;
+    for (const key of this.tombstoned) {
+      const record = this.records.get(key);
+      if (record !== undefined) held += recordTombstones(record);
+    }
+    return held;
   }
 
   private forget(key: string, record: KeyRecord): void {
     this.records.delete(key);
     this.expiring.delete(key);
+    this.tombstoned.delete(key);
     this.order[record.slot] = undefined;
     this.holes += 1;
     if (this.holes > 1024 && this.holes > this.records.size) this.compact();
@@ -128,6 +167,7 @@ export class Keyspace {
     this.order = [];
     this.holes = 0;
     this.expiring.clear();
+    this.tombstoned.clear();
   }
 
   /** Installs a record decoded from a snapshot or a full-state transfer. */
@@ -137,6 +177,7 @@ export class Keyspace {
     this.records.set(key, record);
     if (visibleState(record) !== undefined) this.live += 1;
     if (expiresAt(record.ttl) !== undefined) this.expiring.add(key);
+    if (recordTombstones(record) > 0) this.noteTombstones(key);
   }
 }
 

@@ -1,0 +1,70 @@
+import { vvMeet, type VersionVector } from '../crdt/version-vector.js';
+
+/** What one replica knows locally, from which its causally stable vector follows. */
+export interface StabilityInputs {
+  /** Our version vector: every op we make from now on depends on all of it. */
+  readonly own: ReadonlyMap<string, number>;
+  /**
+   * The acknowledged vector of every peer that still counts (not removed, not silent past
+   * --gc-peer-timeout): each ack is the peer's version vector when it sent it, merged.
+   */
+  readonly counted: readonly ReadonlyMap<string, number>[];
+  /** Per origin, the deps of the latest op of that origin applied here (see LatestDeps). */
+  readonly latestDeps: ReadonlyMap<string, ReadonlyMap<string, number>>;
+}
+
+/**
+ * The causally stable version vector (DESIGN.md §4, the GC precondition of rga-gc.ts):
+ * a vector that the deps of every operation this replica will still apply cover, so
+ * every event it covers happened before every such operation.
+ *
+ * Which operations can still arrive, and why each bound holds:
+ * - Ours, made from now on: their deps are at least `own`.
+ * - A counted peer's, made after its last ack: a replica's vector only grows, so their
+ *   deps are at least its acknowledged vector.
+ * - Any origin's ops made *before* their creator's last ack and not applied here yet
+ *   (in flight, or held back by a partition, possibly relayed). Acks alone do not bound
+ *   those: an op created before its origin saw a removal may still be travelling. We
+ *   know they exist when some counted ack shows more of origin `o` than we have applied
+ *   (the creator acknowledges its own ops; a peer holding an old incarnation's ops
+ *   acknowledges those). Ops of one origin are created in sequence, so every unapplied
+ *   op of `o` depends on at least what the latest applied op of `o` did, plus that op
+ *   itself. Without such an op (nothing of `o` applied since start) nothing bounds
+ *   them and the result is empty: no GC until they arrive.
+ *
+ * The result is the pointwise minimum of those bounds. It does not bound ops of
+ * replicas that are not counted (removed, or silent past the timeout: that is the
+ * point of the timeout) nor of a replica whose vector went backwards (a crash that lost
+ * acknowledged ops); see SEMANTICS.md for what that costs. Pure: no clock, no I/O.
+ */
+export function stableVector(inputs: StabilityInputs): VersionVector {
+  const { own, counted, latestDeps } = inputs;
+  const bounds: ReadonlyMap<string, number>[] = [own, ...counted];
+  for (const origin of pendingOrigins(own, counted)) {
+    const deps = latestDeps.get(origin);
+    if (deps === undefined) return new Map();
+    const bound = new Map(deps);
+    bound.set(origin, own.get(origin) ?? 0);
+    bounds.push(bound);
+  }
+  return vvMeet(bounds);
+}
+
+/** Origins some counted peer has acknowledged further than we have applied. */
+export function pendingOrigins(own: ReadonlyMap<string, number>, counted: readonly ReadonlyMap<string, number>[]): Set<string> {
+  const pending = new Set<string>();
+  for (const acked of counted) {
+    for (const [origin, seq] of acked) if ((own.get(origin) ?? 0) < seq) pending.add(origin);
+  }
+  return pending;
+}
+
+/**
+ * How far the stable vector trails our own: the number of ops we have applied that are
+ * not yet stable (the `crdt_gc_stability_lag_ops` figure).
+ */
+export function stabilityLag(own: ReadonlyMap<string, number>, stable: ReadonlyMap<string, number>): number {
+  let lag = 0;
+  for (const [origin, seq] of own) lag += Math.max(0, seq - (stable.get(origin) ?? 0));
+  return lag;
+}

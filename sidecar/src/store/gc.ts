@@ -1,0 +1,39 @@
+import { gcList, listTombstones } from '../crdt/rga.js';
+import { pruneEmptyStates, type KeyRecord } from './key-record.js';
+
+/**
+ * Tombstone GC of one key's record with a causally stable vector (replica/stability.ts).
+ *
+ * Only list tombstones need collecting: they keep positions that concurrent inserts
+ * may anchor on (rga-gc.ts). The other types keep nothing per removal that grows with
+ * the number of operations: OR-Set, hash and sorted-set removes drop the observed dots
+ * at once (causal delivery makes tombstones unnecessary, or-set.ts); a string write drops
+ * the writes it observed, so siblings are only concurrent ones; the TTL register drops
+ * observed entries. What stays per key is counter history (per-origin totals and delete
+ * floors of strings, hash fields and sorted-set members): bounded by the number of
+ * distinct counters, not of ops, and not collectable by stability alone, because
+ * observations compare by per-origin count and a replica that forgot a total would count
+ * the next increment from 1 while the others count on (SEMANTICS.md, known deviations).
+ *
+ * Returns the number of tombstones dropped; empty list states are forgotten after it.
+ */
+export function collectRecord(record: KeyRecord, stable: ReadonlyMap<string, number>): number {
+  let collected = 0;
+  for (const state of record.states) if (state.kind === 'list') collected += gcList(state, stable);
+  if (collected > 0) pruneEmptyStates(record);
+  return collected;
+}
+
+/** List tombstones the record holds. */
+export function recordTombstones(record: KeyRecord): number {
+  let held = 0;
+  for (const state of record.states) if (state.kind === 'list') held += listTombstones(state);
+  return held;
+}
+
+/** Elements the record's lists store, tombstones included (the work GC of it costs). */
+export function recordListSize(record: KeyRecord): number {
+  let size = 0;
+  for (const state of record.states) if (state.kind === 'list') size += state.tree.size;
+  return size;
+}
