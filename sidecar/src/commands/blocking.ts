@@ -30,9 +30,11 @@ import type { ExecContext, ServerContext } from './exec-context.js';
  * left for it), the client simply keeps its place. Waiters on a key are retried in
  * arrival order (FIFO), so the first client to block is served first, as in Redis.
  *
- * Timing: changes are collected as they happen and served in a microtask, i.e. once the
- * current event-loop turn's commands (and any EXEC) are done — never inside another
- * command's operation. A timeout answers `timeoutReply` (Redis 7.0: a null array).
+ * Timing: changes are collected as they happen and served right after the client command
+ * that made them (after the whole EXEC for a transaction), before that client's next
+ * pipelined command, as Redis does; changes made by replicated ops are served in a
+ * microtask. Never inside another command's operation. A timeout answers `timeoutReply`
+ * (Redis 7.0: a null array).
  */
 export interface BlockRequest {
   /** Keys to wait on, in the command's order. */
@@ -191,6 +193,11 @@ export class BlockingRegistry {
     if (this.byClient.get(waiter.client) !== waiter) return;
     this.cancel(waiter.client);
     waiter.client.unblock(waiter.request.timeoutReply ?? NULL_ARRAY);
+  }
+
+  /** Serves, at once, waiters of keys the command that just ran readied (see Dispatcher.execute). */
+  afterCommand(): void {
+    if (this.ready.size > 0) this.serveReady();
   }
 
   private keyChanged(key: string): void {

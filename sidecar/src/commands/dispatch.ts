@@ -75,7 +75,11 @@ export class Dispatcher implements CommandSink {
     if (client.protocol === 2 && subscriptionCount(session) > 0 && !SUBSCRIBED_ALLOWED.has(spec.name)) {
       return this.countError(error(`ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`));
     }
-    return this.run(spec, fullName, client, args);
+    const reply = this.run(spec, fullName, client, args);
+    // Redis serves clients blocked on keys this command readied before the next command
+    // (processCommand → handleClientsBlockedOnKeys): a pipelined RPUSH; LLEN sees the pop.
+    this.server.blocking?.afterCommand();
+    return reply;
   }
 
   /**

@@ -29,7 +29,7 @@ export interface ServerContext {
   readonly random: () => number;
   readonly watches: WatchRegistry;
   /** Blocking commands waiting on keys (lists, sorted sets); cancelled on disconnect. */
-  blocking: { cancel(client: Client): void } | undefined;
+  blocking: { cancel(client: Client): void; afterCommand(): void } | undefined;
   /** Runs a MULTI queue (set by the dispatcher). */
   execQueued: (client: Client, session: Session) => Reply;
   /** True while the replica drains before leaving the cluster: writes are refused. */

@@ -101,7 +101,10 @@ export class Connection implements Client {
   unblock(reply: Reply): void {
     if (!this.blocked || this.closed) return;
     this.blocked = false;
-    this.push(reply);
+    // Like any command reply, released only once its op is durable (the group commit
+    // under appendfsync always): the woken command popped or moved something.
+    encodeReply(this.out, reply, this.protocol);
+    this.endBatch();
     // Resume the pipelined input after the caller's turn, as Redis does for
     // unblocked clients in beforeSleep, so commands never nest inside another's.
     setImmediate(() => this.process());

@@ -118,6 +118,15 @@ const SCENARIOS: Record<string, Scenario> = {
     log(await pusher.call(['llen', 'l']));
     pusher.close();
   },
+  'a waiter is served right after the push, before the pusher\'s next pipelined command': async (target, log) => {
+    const [a, pusher] = [await target.connect(), await target.connect()];
+    const reply = (await blockOn(target, a, ['blpop', 'l', '0'], 1)).reply;
+    for (const r of await pusher.pipeline([['rpush', 'l', 'x'], ['llen', 'l'], ['rpush', 'l', 'y'], ['lrange', 'l', '0', '-1']])) log(r);
+    log(await reply);
+    for (const r of await pusher.pipeline([['multi'], ['rpush', 'm', '1'], ['exec']])) log(r);
+    a.close();
+    pusher.close();
+  },
   'a woken client then runs its pipelined commands': async (target, log) => {
     const [a, pusher] = [await target.connect(), await target.connect()];
     const replies = a.pipeline([['blpop', 'l', '0'], ['llen', 'l'], ['ping']]);
@@ -188,5 +197,29 @@ describe('blocking list commands: sidecar against a real redis-server', function
     assert.equal(engine.opsOriginated, originated + 1);
     assert.equal(text(await client.call(['exists', 'replicated'])), ':0\r\n');
     client.close();
+  });
+
+  it('under appendfsync always, a woken client\'s reply waits for the group commit of its pop', async () => {
+    const durable = await startSidecar(['--appendfsync', 'always']);
+    try {
+      // Slow disk, injected: every commit completes 300 ms late.
+      const log = durable.log;
+      const commit = log.commit.bind(log);
+      let commits = 0;
+      log.commit = (done) => commit((error) => setTimeout(() => { commits += 1; done(error); }, 300));
+      const [waiter, pusher] = [await RawClient.connect(durable.resp.port), await RawClient.connect(durable.resp.port)];
+      const reply = waiter.call(['blpop', 'l', '0']);
+      await waitUntil('the waiter to block', () => Promise.resolve(registryOf(durable.server).size === 1));
+      const before = commits;
+      const pushed = pusher.call(['rpush', 'l', 'x']);
+      const popped = await reply;
+      assert.ok(commits > before, 'the popped element was answered before its op was durable');
+      assert.equal(text(popped), '*2\r\n$1\r\nl\r\n$1\r\nx\r\n');
+      assert.equal(text(await pushed), ':1\r\n');
+      waiter.close();
+      pusher.close();
+    } finally {
+      await durable.stop();
+    }
   });
 });
