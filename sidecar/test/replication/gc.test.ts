@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { freePort } from '../support/redis-server.js';
+import { startSidecar, tempDir } from '../support/sidecar.js';
+import { allAlive, connect, converged, eventually, stopCluster, TestPki, type Member } from './cluster.js';
+
+/**
+ * Tombstone GC across real in-process sidecars over real gRPC with mutual TLS: a queue
+ * workload keeps tombstones bounded once every peer acked, a paused peer holds GC back
+ * until it resumes, and a peer silent past --gc-peer-timeout stops holding it back and
+ * gets a full-state transfer when it returns.
+ */
+
+async function startGcCluster(pki: TestPki, extra: readonly string[]): Promise<Member[]> {
+  const ids = ['r1', 'r2', 'r3'];
+  const ports = await Promise.all(ids.map(() => freePort()));
+  const peers = ids.map((id, i) => `${id}=127.0.0.1:${ports[i]}`).join(',');
+  const members: Member[] = [];
+  for (const [i, id] of ids.entries()) {
+    const flags = ['--replica-id', id, '--repl-port', String(ports[i]), '--repl-bind', '127.0.0.1', '--peers', peers, '--gc-interval', '100ms', ...extra, ...pki.flags(id)];
+    const dataDir = tempDir(id);
+    const sidecar = await startSidecar(flags, dataDir);
+    members.push({ id, replPort: ports[i]!, sidecar, client: connect(sidecar.resp.port), dataDir, flags });
+  }
+  return members;
+}
+
+async function crdtInfo(member: Member, field: string): Promise<string> {
+  const text = await member.client.info('crdt');
+  const line = text.split('\r\n').find((l) => l.startsWith(`${field}:`));
+  if (line === undefined) throw new Error(`INFO crdt has no ${field}`);
+  return line.slice(field.length + 1);
+}
+
+async function tombstones(member: Member): Promise<number> {
+  return Number(await crdtInfo(member, 'crdt_tombstones'));
+}
+
+/** RPUSH then LPOP on queue `key` from each given replica, `rounds` times. */
+async function queueWorkload(members: readonly Member[], key: string, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    await Promise.all(members.map(async (member) => {
+      await member.client.rpush(key, `${member.id}-${round}-a`, `${member.id}-${round}-b`);
+      await member.client.lpop(key);
+    }));
+  }
+}
+
+async function waitAll(members: readonly Member[]): Promise<void> {
+  for (const member of members) await member.client.call('crdt.wait', '60000');
+}
+
+describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
+  this.timeout(240_000);
+  const pki = new TestPki();
+  let members: Member[] = [];
+
+  afterEach(async () => {
+    await stopCluster(members);
+    members = [];
+  });
+
+  it('a queue workload on 3 replicas keeps tombstones bounded once all peers ack; a paused peer holds GC back until it resumes', async () => {
+    members = await startGcCluster(pki, []);
+    await allAlive(members);
+    await queueWorkload(members, 'jobs', 100);
+    await waitAll(members);
+    await eventually('converged', () => converged(members), 60_000);
+    // Once everyone acked, GC drops their tombstones everywhere.
+    await eventually('tombstones collected on every replica', async () => (await Promise.all(members.map(tombstones))).every((n) => n === 0), 60_000);
+    // Concurrent LPOPs may pop the same element (at-least-once, DESIGN.md §4): count what went.
+    const removed = 600 - (await members[0]!.client.llen('jobs'));
+    assert.ok(removed >= 100, `the pops removed ${removed} of 600 elements`);
+    for (const member of members) assert.ok(Number(await crdtInfo(member, 'crdt_gc_collected')) >= removed, `${member.id} collected the ${removed} pops' tombstones`);
+
+    // r3 stops all replication: r1 and r2 keep popping, and must keep the tombstones r3 may still anchor on.
+    const [r1, r2, r3] = members as [Member, Member, Member];
+    await r3.client.call('crdt.pause');
+    await queueWorkload([r1, r2], 'jobs', 20);
+    await eventually('r1 and r2 converged', () => converged([r1, r2]), 60_000);
+    const heldBack = await tombstones(r1);
+    assert.ok(heldBack >= 20, `r1 holds the new pops' tombstones (at least one per round) while r3 is paused (holds ${heldBack})`);
+    // Several GC ticks later (100 ms each) nothing went: r3's ack does not cover the pops.
+    const collectedBefore = Number(await crdtInfo(r1, 'crdt_gc_collected'));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(Number(await crdtInfo(r1, 'crdt_gc_collected')), collectedBefore, 'no tombstone collected while a counted peer is paused');
+    assert.ok(Number(await crdtInfo(r1, 'crdt_gc_stability_lag_ops')) >= 40, 'the 40 pushes and pops made without r3 are not stable');
+
+    await r3.client.call('crdt.resume');
+    await waitAll(members);
+    await eventually('converged after resume', () => converged(members), 60_000);
+    await eventually('tombstones collected after resume', async () => (await Promise.all(members.map(tombstones))).every((n) => n === 0), 60_000);
+    assert.deepEqual(await r3.client.lrange('jobs', 0, -1), await r1.client.lrange('jobs', 0, -1));
+  });
+
+  it('a peer silent past --gc-peer-timeout stops holding GC back and gets a full state when it returns', async () => {
+    members = await startGcCluster(pki, ['--gc-peer-timeout', '2s']);
+    await allAlive(members);
+    const [r1, r2, r3] = members as [Member, Member, Member];
+    await queueWorkload(members, 'q', 10);
+    await waitAll(members);
+    await eventually('converged', () => converged(members), 60_000);
+
+    await r3.client.call('crdt.pause');
+    await queueWorkload([r1, r2], 'q', 30);
+    await r1.client.set('written-while-r3-was-away', 'yes');
+    await eventually('r3 timed out on r1 and r2', async () => (await crdtInfo(r1, 'crdt_gc_peers_timed_out')) === '1' && (await crdtInfo(r2, 'crdt_gc_peers_timed_out')) === '1', 60_000);
+    await eventually('r1 and r2 collect without r3', async () => (await tombstones(r1)) === 0 && (await tombstones(r2)) === 0, 60_000);
+
+    const resyncsBefore = r3.sidecar.replication!.counters.resyncsIn;
+    await r3.client.call('crdt.resume');
+    await eventually('converged after r3 returns', () => converged(members), 60_000);
+    assert.ok(r3.sidecar.replication!.counters.resyncsIn > resyncsBefore, 'r3 was behind the GC horizon: it got a full-state transfer');
+    assert.equal(await r3.client.get('written-while-r3-was-away'), 'yes');
+    assert.deepEqual(await r3.client.lrange('q', 0, -1), await r1.client.lrange('q', 0, -1));
+    await eventually('r3 counts again', async () => (await crdtInfo(r1, 'crdt_gc_peers_timed_out')) === '0', 60_000);
+  });
+});
