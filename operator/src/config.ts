@@ -24,6 +24,15 @@ export interface OperatorConfig {
   resyncMs: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'auto' | 'json' | 'text';
+  /** Sidecar injection webhook (issue 8); optional so configurations written before it still type-check. */
+  webhook?: boolean;
+  webhookHost?: string;
+  webhookPort?: number;
+  webhookSecret?: string;
+  webhookConfiguration?: string;
+  webhookService?: string;
+  /** Comma-separated extra DNS names or IPs for the serving certificate. */
+  webhookHosts?: string;
 }
 
 type Kind = 'string' | 'bool' | 'int' | 'duration';
@@ -46,6 +55,13 @@ export const OPTIONS: readonly Option[] = [
   { key: 'resyncMs', kind: 'duration', help: 'informer resync period', default: '10m' },
   { key: 'logLevel', kind: 'string', help: 'error, warn, info or debug', default: 'info' },
   { key: 'logFormat', kind: 'string', help: 'auto (JSON unless a terminal), json or text', default: 'auto' },
+  { key: 'webhook', kind: 'bool', help: 'serve the sidecar injection webhook (pods labelled rediscrdt.io/inject: <cluster>)', default: 'false' },
+  { key: 'webhookHost', kind: 'string', help: 'address the injection webhook listens on (HTTPS)', default: '0.0.0.0' },
+  { key: 'webhookPort', kind: 'int', help: 'port of the injection webhook', default: '9443' },
+  { key: 'webhookSecret', kind: 'string', help: 'Secret (operator namespace) holding the webhook CA and serving certificate; created when missing', default: 'redis-crdt-operator-webhook-tls' },
+  { key: 'webhookConfiguration', kind: 'string', help: 'MutatingWebhookConfiguration whose caBundle the operator fills in', default: 'redis-crdt-operator' },
+  { key: 'webhookService', kind: 'string', help: 'Service in front of the webhook (its DNS names go into the serving certificate)', default: '' },
+  { key: 'webhookHosts', kind: 'string', help: 'extra comma-separated DNS names or IPs for the serving certificate (a webhook called by URL)', default: '' },
 ];
 
 /** `certPropagationDelayMs` → `cert-propagation-delay` (the Ms suffix is the unit, not the name). */

@@ -23,15 +23,25 @@ import { LeaderElector } from './controller/leader-election.js';
 import { OperatorMetrics } from './controller/metrics.js';
 import { WorkQueue } from './controller/workqueue.js';
 import { HttpAdminClient } from './reconcile/admin-client.js';
+import { ApiServerLister } from './reconcile/kube-lister.js';
 import { reconcileCluster } from './reconcile/cluster-reconciler.js';
 import type { ReconcileDeps } from './reconcile/deps.js';
+import { INJECT_LABEL } from './resources/injection.js';
 import { MANAGED_BY } from './resources/meta.js';
+import { startWebhook, type RunningWebhook } from './webhook/webhook.js';
 
 /** Child objects map back to their cluster through the instance label the builders set. */
 function ownerKey(obj: KubernetesObject): string | undefined {
   const instance = obj.metadata?.labels?.['app.kubernetes.io/instance'];
   const ns = obj.metadata?.namespace;
   return instance === undefined || ns === undefined ? undefined : `${ns}/${instance}`;
+}
+
+/** An injected application pod maps to the cluster its inject label names (same namespace). */
+function injectedKey(obj: KubernetesObject): string | undefined {
+  const cluster = obj.metadata?.labels?.[INJECT_LABEL];
+  const ns = obj.metadata?.namespace;
+  return cluster === undefined || cluster === '' || ns === undefined ? undefined : `${ns}/${cluster}`;
 }
 
 export class Manager {
@@ -41,6 +51,7 @@ export class Manager {
   private controller: Controller | undefined;
   private elector: LeaderElector | undefined;
   private server: http.Server | undefined;
+  private webhook: RunningWebhook | undefined;
 
   constructor(private readonly config: OperatorConfig, private readonly log: winston.Logger) {}
 
@@ -53,6 +64,7 @@ export class Manager {
       ready: () => this.informers.length === 0 || this.informers.every((i) => i.hasSynced()),
     }, this.metrics.registry);
     this.log.info('Serving health and metrics', { port: this.config.httpPort });
+    if (this.config.webhook === true) this.webhook = await this.startWebhook(kc);
     const run = (): void => this.runControllers(kc);
     if (!this.config.leaderElect) return run();
     const identity = `${os.hostname()}-${randomBytes(4).toString('hex')}`;
@@ -91,6 +103,7 @@ export class Manager {
     watch({ apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', labelSelector: managed, ...ns }, ownerKey);
     watch({ apiVersion: 'v1', kind: 'Pod', plural: 'pods', labelSelector: managed, ...ns }, ownerKey);
     watch({ apiVersion: 'v1', kind: 'Secret', plural: 'secrets', labelSelector: managed, ...ns }, ownerKey);
+    watch({ apiVersion: 'v1', kind: 'Pod', plural: 'pods', labelSelector: INJECT_LABEL, ...ns }, injectedKey);
     this.controller = new Controller(this.queue, (key) => reconcileCluster(this.deps(kc), key), this.log, this.metrics);
     this.controller.start(this.config.workers);
     this.log.info('Controllers started', { workers: this.config.workers, namespace: this.config.namespace || '(all)' });
@@ -100,6 +113,7 @@ export class Manager {
     const events = new KubeEventRecorder(kc, 'redis-crdt-operator', (err) => this.log.warn('Could not record event', { error: describeError(err) }));
     return {
       kube: new ApiServerClient(kc),
+      lister: new ApiServerLister(kc),
       admin: new HttpAdminClient(),
       events,
       log: this.log,
@@ -116,6 +130,20 @@ export class Manager {
     };
   }
 
+  /** The injection webhook serves on every replica (admission cannot wait for an election). */
+  private startWebhook(kc: KubeConfig): Promise<RunningWebhook> {
+    const c = this.config;
+    return startWebhook(kc, {
+      host: c.webhookHost ?? '0.0.0.0',
+      port: c.webhookPort ?? 9443,
+      namespace: c.leaderElectionNamespace,
+      secretName: c.webhookSecret ?? 'redis-crdt-operator-webhook-tls',
+      configurationName: c.webhookConfiguration ?? 'redis-crdt-operator',
+      serviceName: c.webhookService ?? '',
+      extraHosts: (c.webhookHosts ?? '').split(',').map((h) => h.trim()).filter((h) => h !== ''),
+    }, this.deps(kc));
+  }
+
   /** Graceful stop: no new work, current reconciles finish, the Lease is released. */
   async stop(): Promise<void> {
     this.log.info('Shutting down');
@@ -123,6 +151,7 @@ export class Manager {
     this.queue.shutDown();
     await this.controller?.drain();
     await this.elector?.stop();
+    await this.webhook?.stop();
     await new Promise<void>((resolve) => (this.server === undefined ? resolve() : this.server.close(() => resolve())));
   }
 }

@@ -9,7 +9,10 @@ import {
   createCa, inspectCertificate, isSignedBy, issueLeaf, joinPemBundle, leafDecision, planCa, podDnsNames,
   signingCa, trustsPrevious, type CaPhase, type IssuedPem,
 } from '../certs/index.js';
-import { CA_PHASE_ANNOTATION, CA_PHASE_SINCE_ANNOTATION, buildCaSecret, buildPodTlsSecret, namesFor, type CaMaterial } from '../resources/index.js';
+import type { V1Secret } from '@kubernetes/client-node';
+import {
+  CA_PHASE_ANNOTATION, CA_PHASE_SINCE_ANNOTATION, buildCaSecret, buildMemberTlsSecret, buildPodTlsSecret, memberDnsNames, memberTlsSecretName, namesFor, type CaMaterial,
+} from '../resources/index.js';
 import { parseDuration } from '../util/duration.js';
 import type { ReconcileDeps } from './deps.js';
 import { annotation, secretText } from './secret-data.js';
@@ -32,7 +35,7 @@ const ms = (text: string | undefined): number | undefined => {
   return d.ok ? d.value : undefined;
 };
 
-async function readCa(deps: ReconcileDeps, cluster: RedisCRDTCluster): Promise<CaMaterial | undefined> {
+export async function readCa(deps: ReconcileDeps, cluster: RedisCRDTCluster): Promise<CaMaterial | undefined> {
   const secret = await deps.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: cluster.metadata.namespace, name: namesFor(cluster.metadata.name).caSecret });
   const certPem = secretText(secret, 'ca.crt');
   const keyPem = secretText(secret, 'ca.key');
@@ -92,22 +95,39 @@ async function remoteBundles(deps: ReconcileDeps, cluster: RedisCRDTCluster): Pr
   return { pems, missing };
 }
 
-export async function ensureCertificates(deps: ReconcileDeps, cluster: RedisCRDTCluster, ordinals: readonly number[]): Promise<CertificatesOutcome> {
+/**
+ * The CA that signs leaves now and the trust bundle every leaf Secret carries, for an
+ * existing CA (the webhook issues a member's first certificate with these; it never
+ * creates or rotates the CA, the reconciler does). Undefined while the cluster has no CA yet.
+ */
+export async function signingMaterial(deps: ReconcileDeps, cluster: RedisCRDTCluster): Promise<{ signer: IssuedPem; trust: string } | undefined> {
+  const ca = await readCa(deps, cluster);
+  if (ca === undefined) return undefined;
+  return trustAndSigner(ca, (await remoteBundles(deps, cluster)).pems);
+}
+
+function trustAndSigner(ca: CaMaterial, remotePems: readonly string[]): { signer: IssuedPem; trust: string } {
+  const trust = joinPemBundle([ca.certPem, ...(trustsPrevious(ca.phase) && ca.previous !== undefined ? [ca.previous.certPem] : []), ...remotePems]);
+  const signer = signingCa(ca.phase) === 'previous' && ca.previous !== undefined ? ca.previous : ca;
+  return { signer, trust };
+}
+
+export async function ensureCertificates(deps: ReconcileDeps, cluster: RedisCRDTCluster, ordinals: readonly number[], memberIds: readonly string[] = []): Promise<CertificatesOutcome> {
   if (cluster.spec.tls.issuer === 'certManager') {
     return { ready: false, message: 'tls.issuer certManager is not implemented by this operator version', leafNotAfter: new Map() };
   }
   const existing = await readCa(deps, cluster);
-  const leavesOnCurrent = existing === undefined ? false : await allSignedBy(deps, cluster, ordinals, existing.certPem);
+  const targets = [...ordinals.map((o) => replicaTarget(deps, cluster, o)), ...memberIds.map((m) => memberTarget(cluster, m))];
+  const leavesOnCurrent = existing === undefined ? false : await allSignedBy(deps, cluster, targets, existing.certPem);
   const ca = await stepCa(deps, cluster, existing, leavesOnCurrent);
   await deps.kube.apply(buildCaSecret(cluster, ca));
   const remotes = await remoteBundles(deps, cluster);
-  const trust = joinPemBundle([ca.certPem, ...(trustsPrevious(ca.phase) && ca.previous !== undefined ? [ca.previous.certPem] : []), ...remotes.pems]);
-  const signer = signingCa(ca.phase) === 'previous' && ca.previous !== undefined ? ca.previous : ca;
+  const { trust, signer } = trustAndSigner(ca, remotes.pems);
   const leafNotAfter = new Map<string, string>();
   let nextCheck: Date | undefined;
-  for (const ordinal of ordinals) {
-    const { notAfter, renewAt } = await ensureLeaf(deps, cluster, ordinal, signer, trust);
-    leafNotAfter.set(namesFor(cluster.metadata.name).pod(ordinal), notAfter.toISOString());
+  for (const target of targets) {
+    const { notAfter, renewAt } = await ensureLeaf(deps, cluster, target, signer, trust);
+    leafNotAfter.set(target.commonName, notAfter.toISOString());
     if (renewAt !== undefined && (nextCheck === undefined || renewAt < nextCheck)) nextCheck = renewAt;
   }
   const caInfo = inspectCertificate(ca.certPem);
@@ -124,34 +144,63 @@ export async function ensureCertificates(deps: ReconcileDeps, cluster: RedisCRDT
   return outcome;
 }
 
-async function allSignedBy(deps: ReconcileDeps, cluster: RedisCRDTCluster, ordinals: readonly number[], caPem: string): Promise<boolean> {
-  for (const ordinal of ordinals) {
-    const secret = await deps.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: cluster.metadata.namespace, name: namesFor(cluster.metadata.name).podTlsSecret(ordinal) });
+/** One leaf certificate the cluster keeps: a StatefulSet replica's or an injected member's. */
+export interface LeafTarget {
+  /** The replica id: certificate CN, and the key of `leafNotAfter`. */
+  commonName: string;
+  secretName: string;
+  dnsNames: string[];
+  build(material: { certPem: string; keyPem: string; trustBundlePem: string }): V1Secret;
+}
+
+function replicaTarget(deps: ReconcileDeps, cluster: RedisCRDTCluster, ordinal: number): LeafTarget {
+  const names = namesFor(cluster.metadata.name);
+  const pod = names.pod(ordinal);
+  return {
+    commonName: pod,
+    secretName: names.podTlsSecret(ordinal),
+    dnsNames: podDnsNames({ pod, headlessService: names.headlessService, namespace: cluster.metadata.namespace, clusterDomain: deps.options.clusterDomain, extraDNSNames: cluster.spec.tls.extraDNSNames }),
+    build: (m) => buildPodTlsSecret(cluster, { ordinal, ...m }),
+  };
+}
+
+export function memberTarget(cluster: RedisCRDTCluster, memberId: string): LeafTarget {
+  return {
+    commonName: memberId,
+    secretName: memberTlsSecretName(cluster.metadata.name, memberId),
+    dnsNames: memberDnsNames(memberId),
+    build: (m) => buildMemberTlsSecret(cluster, { memberId, ...m }),
+  };
+}
+
+async function allSignedBy(deps: ReconcileDeps, cluster: RedisCRDTCluster, targets: readonly LeafTarget[], caPem: string): Promise<boolean> {
+  for (const target of targets) {
+    const secret = await deps.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: cluster.metadata.namespace, name: target.secretName });
     const cert = secretText(secret, 'tls.crt');
     if (cert === undefined || !(await isSignedBy(cert, caPem, deps.crypto))) return false;
   }
   return true;
 }
 
-async function ensureLeaf(deps: ReconcileDeps, cluster: RedisCRDTCluster, ordinal: number, signer: IssuedPem, trust: string): Promise<{ notAfter: Date; renewAt?: Date }> {
-  const names = namesFor(cluster.metadata.name);
-  const pod = names.pod(ordinal);
-  const secret = await deps.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: cluster.metadata.namespace, name: names.podTlsSecret(ordinal) });
+/** Issues or renews one leaf when the renewal rule says so; otherwise refreshes only its trust bundle. */
+export async function ensureLeaf(deps: ReconcileDeps, cluster: RedisCRDTCluster, target: LeafTarget, signer: IssuedPem, trust: string): Promise<{ notAfter: Date; renewAt?: Date }> {
+  const pod = target.commonName;
+  const { dnsNames } = target;
+  const secret = await deps.kube.get({ apiVersion: 'v1', kind: 'Secret', namespace: cluster.metadata.namespace, name: target.secretName });
   const certPem = secretText(secret, 'tls.crt');
   const keyPem = secretText(secret, 'tls.key');
-  const dnsNames = podDnsNames({ pod, headlessService: names.headlessService, namespace: cluster.metadata.namespace, clusterDomain: deps.options.clusterDomain, extraDNSNames: cluster.spec.tls.extraDNSNames });
   const info = certPem === undefined || keyPem === undefined ? undefined : inspectCertificate(certPem);
   const signed = certPem !== undefined && (await isSignedBy(certPem, signer.certPem, deps.crypto));
   const renewBeforeMs = ms(cluster.spec.tls.renewBefore);
   const decision = leafDecision({ cert: info === undefined ? undefined : info.ok ? info.value : info.error, signedBySigningCa: signed, wantedDnsNames: dnsNames, now: deps.now(), ...(renewBeforeMs !== undefined ? { renewBeforeMs } : {}) });
   if (!decision.renew && info?.ok === true && certPem !== undefined && keyPem !== undefined) {
     // Same certificate; the apply refreshes the trust bundle when it changed and is a no-op otherwise.
-    await deps.kube.apply(buildPodTlsSecret(cluster, { ordinal, certPem, keyPem, trustBundlePem: trust }));
+    await deps.kube.apply(target.build({ certPem, keyPem, trustBundlePem: trust }));
     return { notAfter: info.value.notAfter, renewAt: decision.renewAt };
   }
   const validityMs = ms(cluster.spec.tls.validity) ?? 2160 * 3_600_000;
   const leaf = await issueLeaf({ ca: signer, commonName: pod, dnsNames, keys: await deps.newKeys(), serialHex: deps.newSerial(), now: deps.now(), validityMs, crypto: deps.crypto });
-  await deps.kube.apply(buildPodTlsSecret(cluster, { ordinal, certPem: leaf.certPem, keyPem: leaf.keyPem, trustBundlePem: trust }));
+  await deps.kube.apply(target.build({ certPem: leaf.certPem, keyPem: leaf.keyPem, trustBundlePem: trust }));
   const reason = decision.renew ? decision.reason : 'Missing';
   deps.log.info('Issued replica certificate', { namespace: cluster.metadata.namespace, pod, reason });
   deps.events.record({ apiVersion: cluster.apiVersion, kind: cluster.kind, name: cluster.metadata.name, namespace: cluster.metadata.namespace, uid: cluster.metadata.uid }, 'Normal', 'CertificateIssued', `Issued certificate for ${pod} (${reason})`);

@@ -9,9 +9,10 @@ import { API_VERSION, KIND, PLURAL, GROUP, VERSION, parseRedisCRDTCluster, setCo
 import type { ReconcileResult } from '../controller/controller.js';
 import type { InvolvedObject } from '../controller/events.js';
 import { toWire } from '../controller/wire.js';
-import { buildPeersConfigMap, buildStatefulSet, namesFor, ordinalOf, peersFile } from '../resources/index.js';
+import { buildPeersConfigMap, buildStatefulSet, memberTlsSecretName, namesFor, ordinalOf, peersFile } from '../resources/index.js';
 import { ensureCertificates } from './certificates.js';
 import type { ReconcileDeps } from './deps.js';
+import { memberPeers, observeMembers } from './members.js';
 import { applyOwnedObjects } from './owned-objects.js';
 import { statefulSetFacts } from './object-facts.js';
 import { observePods } from './pods.js';
@@ -47,11 +48,14 @@ async function reconcileValid(deps: ReconcileDeps, cluster: RedisCRDTCluster): P
   const observed = Math.max(current, cluster.spec.replicas, (leavingOrdinal ?? -1) + 1);
   const pods = await observePods(deps, cluster, observed);
   const plan = planScale(deps, cluster, current, pods);
-  const removed = [...new Set([...(cluster.status.removedReplicas ?? []), ...(plan.retire !== undefined ? [plan.retire] : [])])].sort();
+  const injected = await observeMembers(deps, cluster);
+  const removed = [...new Set([...(cluster.status.removedReplicas ?? []), ...(plan.retire !== undefined ? [plan.retire] : []), ...injected.departed])].sort();
   const members = Array.from({ length: Math.max(plan.replicas, current) }, (_, o) => o).filter((o) => !removed.includes(names.pod(o)));
-  const certs = await ensureCertificates(deps, cluster, members);
-  const file = peersFile(cluster, members, removed, deps.options.clusterDomain);
+  const certs = await ensureCertificates(deps, cluster, members, injected.live.map((m) => m.memberId));
+  const replicasFile = peersFile(cluster, members, removed, deps.options.clusterDomain);
+  const file = { ...replicasFile, peers: [...replicasFile.peers, ...memberPeers(injected.live)] };
   await deps.kube.apply(buildPeersConfigMap(cluster, file));
+  await retireMembers(deps, cluster, injected.departed);
   const warnings = await applyOwnedObjects(deps, cluster);
   const claimTemplateSize = sts?.claimTemplateSize ?? cluster.spec.storage.size;
   await deps.kube.apply(buildStatefulSet(cluster, { replicas: plan.replicas, claimTemplateSize }));
@@ -66,7 +70,7 @@ async function reconcileValid(deps: ReconcileDeps, cluster: RedisCRDTCluster): P
   }
   for (const w of warnings) deps.events.record(involved(cluster), 'Warning', 'ReconcileWarning', w);
   const expectedPeers = file.peers.map((p) => p.id);
-  const status = computeStatus({ cluster, pods: live.filter((p) => p.exists), expectedPeers, scale: plan, rollout, certificates: certs, removed, now: deps.now().toISOString() }, cluster.status.conditions ?? []);
+  const status = computeStatus({ cluster, pods: live.filter((p) => p.exists), members: injected.live, expectedPeers, scale: plan, rollout, certificates: certs, removed, now: deps.now().toISOString() }, cluster.status.conditions ?? []);
   await deps.kube.applyStatus({ group: GROUP, version: VERSION, plural: PLURAL, namespace, name: cluster.metadata.name }, API_VERSION, KIND, status);
   const busy = plan.progress !== undefined || rollout.outdated.length > 0 || status.phase !== 'Running' || (certs.rotationPhase ?? 'Stable') !== 'Stable';
   return { requeueAfterMs: requeueDelay(deps, busy, certs.nextCheck) };
@@ -103,6 +107,16 @@ async function actOnDataPlane(deps: ReconcileDeps, cluster: RedisCRDTCluster, pl
   const undrainIP = ip(plan.undrain);
   if (undrainIP !== undefined) await deps.admin.undrain(undrainIP);
   if (plan.deleteVolumeOf !== undefined) await deleteRetiredVolume(deps, cluster, plan.deleteVolumeOf);
+}
+
+/** Members whose pod is gone: already under `removed` in the applied peers file; their Secrets go now. */
+async function retireMembers(deps: ReconcileDeps, cluster: RedisCRDTCluster, departed: readonly string[]): Promise<void> {
+  const { namespace, name } = cluster.metadata;
+  for (const memberId of departed) {
+    await deps.kube.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: memberTlsSecretName(name, memberId) });
+    deps.log.info('Retired injected member', { namespace, name, member: memberId });
+    deps.events.record(involved(cluster), 'Normal', 'MemberRetired', `Injected member ${memberId} left the cluster (its pod is gone)`);
+  }
 }
 
 function requeueDelay(deps: ReconcileDeps, busy: boolean, nextCertCheck: Date | undefined): number {

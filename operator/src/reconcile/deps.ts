@@ -1,4 +1,5 @@
 /** Everything the reconciler needs from outside: API, sidecars, time, randomness, events, logs. */
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EventRecorder } from '../controller/events.js';
 import type { KubeClient } from '../controller/kube-client.js';
 import type { Crypto, CryptoKeyPair } from '../certs/index.js';
@@ -21,8 +22,15 @@ export interface ReconcileOptions {
   busyPollIntervalMs: number;
 }
 
+/** Lists objects by label (injected members' pods and Secrets); see reconcile/members.ts. */
+export interface ObjectLister {
+  list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<KubernetesObject[]>;
+}
+
 export interface ReconcileDeps {
   kube: KubeClient;
+  /** Absent: the cluster has StatefulSet replicas only (no injected members are looked for). */
+  lister?: ObjectLister;
   admin: AdminClient;
   events: EventRecorder;
   log: ReconcileLogger;

@@ -12,3 +12,5 @@ export * from './statefulset.js';
 export * from './pod-template.js';
 export * from './sidecar-container.js';
 export * from './service-monitor.js';
+export * from './injection.js';
+export * from './member-tls-secret.js';

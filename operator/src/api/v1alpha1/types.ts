@@ -164,6 +164,12 @@ export interface PodStatus {
   error?: string;
 }
 
+/** An application pod the webhook injected with the sidecar (issue 8); `name` is its member (replica) id. */
+export interface MemberStatus extends PodStatus {
+  pod: string;
+  terminating: boolean;
+}
+
 export type ScaleDownPhase = 'Draining' | 'WaitingForAcks' | 'RemovingPeer' | 'Shrinking';
 
 /** The resumable scale-down state machine (one replica leaves at a time, highest ordinal first). */
@@ -194,6 +200,8 @@ export interface RedisCRDTClusterStatus {
   pods?: PodStatus[];
   certificates?: CertificatesStatus;
   scaleDown?: ScaleDownStatus;
+  /** Injected application pods replicating as members of this cluster. */
+  members?: MemberStatus[];
   /** Replica ids permanently removed; the peers file lists them under `removed`. */
   removedReplicas?: string[];
   /** Pod template revision the rollout has reached (one pod at a time). */
