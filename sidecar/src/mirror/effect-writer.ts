@@ -1,9 +1,10 @@
 import type { OpContext } from '../crdt/stamp.js';
+import { expiresAt } from '../crdt/ttl-register.js';
 import type { Effect } from '../store/effects.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { CommandWriter } from './command-writer.js';
-import { writeCollectionEffect } from './collection-effects.js';
-import { writeDel, writeExpiry, writeKey } from './materialise.js';
+import { writeCollectionEffect, type CollectionEffect } from './collection-effects.js';
+import { writeDel, writeExpireAt, writeExpiry, writeKey } from './materialise.js';
 
 /**
  * Encodes the mirror commands for one effect just applied to `key`, reading the
@@ -18,6 +19,24 @@ export function writeEffect(writer: CommandWriter, keyspace: Keyspace, key: stri
     return writeKey(writer, keyspace, key, now);
   }
   const state = keyspace.lookup(key, now);
-  if (state === undefined) return writeDel(writer, key);
-  return writeCollectionEffect(writer, key, state, effect, ctx) ?? writeKey(writer, keyspace, key, now);
+  const record = keyspace.record(key);
+  if (state === undefined || record === undefined) return writeDel(writer, key);
+  // Concurrent writes of different types: a replicated write with a later stamp may have
+  // just made this type visible over the one the mirror holds, so rewrite the key.
+  if (record.states.length > 1) return writeKey(writer, keyspace, key, now);
+  const written = writeCollectionEffect(writer, key, state, effect, ctx);
+  if (written === undefined) return writeKey(writer, keyspace, key, now);
+  const at = creates(effect) ? expiresAt(record.ttl) : undefined;
+  // An add may create the key in the mirror without an expiry, where the store keeps
+  // one (an EXPIRE concurrent with the DEL before it survives in the TTL register).
+  return at === undefined ? written : written + writeExpireAt(writer, key, at);
+}
+
+function creates(effect: CollectionEffect): boolean {
+  switch (effect.type) {
+    case 'set.add': case 'hash.set': case 'hash.incr': case 'hash.incrfloat': case 'zset.add': case 'zset.incr': case 'list.insert':
+      return true;
+    case 'set.remove': case 'hash.del': case 'zset.remove': case 'list.remove': case 'list.set':
+      return false;
+  }
 }

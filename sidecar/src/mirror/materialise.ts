@@ -53,6 +53,10 @@ export function writeExpiry(writer: CommandWriter, keyspace: Keyspace, key: stri
     writer.latin1(key);
     return 1;
   }
+  return writeExpireAt(writer, key, at);
+}
+
+export function writeExpireAt(writer: CommandWriter, key: string, at: number): number {
   writer.begin(PEXPIREAT);
   writer.latin1(key);
   writer.integer(at);

@@ -249,7 +249,13 @@ export class Mirror implements WriteTarget {
 
   /** Resolves when every write queued so far has been answered by the mirror. */
   async drained(): Promise<void> {
-    await this.link?.request([['PING']]);
+    const expiry = this.writeBehind.replicatedExpiry;
+    for (;;) {
+      const rewrites = expiry.rewrites;
+      await this.link?.request([['PING']]);
+      // A replicated expiry's check may have queued a rewrite after the PING: wait for it too.
+      if (this.link === undefined || (expiry.inFlight === 0 && expiry.rewrites === rewrites)) return;
+    }
   }
 
   stop(): void {

@@ -4,6 +4,7 @@ import type { Keyspace } from '../store/keyspace.js';
 import { writeEffect } from './effect-writer.js';
 import { writeKey } from './materialise.js';
 import type { MirrorLink } from './mirror-link.js';
+import { ReplicatedExpiry } from './replicated-expiry.js';
 
 /** What the write-behind needs from the mirror's lifecycle. */
 export interface WriteTarget {
@@ -33,22 +34,25 @@ export class WriteBehind implements OperationSink {
   /** Ops still expected in the current atomic group (MULTI/EXEC): their keys are rewritten whole. */
   private groupRemaining = 0;
   commandsWritten = 0;
+  readonly replicatedExpiry: ReplicatedExpiry;
 
   constructor(
     private readonly keyspace: Keyspace,
     private readonly target: WriteTarget,
     private readonly limits: WriteBehindLimits,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.replicatedExpiry = new ReplicatedExpiry(keyspace, clock, () => target.writableLink());
+  }
 
-  onOperation(op: Operation): void {
+  onOperation(op: Operation, local: boolean): void {
     const inGroup = this.trackGroup(op);
     const link = this.target.writableLink();
     if (link === undefined) return this.target.dropped();
     if (link.bufferedBytes > this.limits.maxBufferedBytes || link.depth > this.limits.maxDepth) {
       return this.target.overflow(`write-behind queue full (${link.depth} commands, ${link.bufferedBytes} bytes pending)`);
     }
-    const commands = this.write(link, op, inGroup);
+    const commands = this.write(link, op, inGroup, local);
     this.commandsWritten += commands;
     link.wrote(commands);
   }
@@ -67,23 +71,28 @@ export class WriteBehind implements OperationSink {
     return true;
   }
 
-  private write(link: MirrorLink, op: Operation, whole: boolean): number {
+  private write(link: MirrorLink, op: Operation, whole: boolean, local: boolean): number {
     const now = this.clock();
     const { effects } = op;
     const only = effects[0];
     if (effects.length === 1 && only !== undefined) {
-      return whole ? writeKey(link.writer, this.keyspace, only.key, now) : writeEffect(link.writer, this.keyspace, only.key, only.effect, op.ctx, now);
+      return whole ? writeKey(link.writer, this.keyspace, only.key, now) : this.writeOne(link, only.key, only.effect, op, local, now);
     }
-    return this.writeMany(link, effects, op, whole, now);
+    return this.writeMany(link, effects, op, whole, local, now);
+  }
+
+  private writeOne(link: MirrorLink, key: string, effect: Effect, op: Operation, local: boolean, now: number): number {
+    if (!local && effect.type === 'key.expire') return this.replicatedExpiry.write(link, key, now);
+    return writeEffect(link.writer, this.keyspace, key, effect, op.ctx, now);
   }
 
   /** Several effects: a key touched once gets its effect, a key touched more is rewritten once. */
-  private writeMany(link: MirrorLink, effects: readonly KeyedEffect[], op: Operation, whole: boolean, now: number): number {
+  private writeMany(link: MirrorLink, effects: readonly KeyedEffect[], op: Operation, whole: boolean, local: boolean, now: number): number {
     const perKey = new Map<string, Effect | null>();
     for (const { key, effect } of effects) perKey.set(key, perKey.has(key) || whole ? null : effect);
     let commands = 0;
     for (const [key, effect] of perKey) {
-      commands += effect === null ? writeKey(link.writer, this.keyspace, key, now) : writeEffect(link.writer, this.keyspace, key, effect, op.ctx, now);
+      commands += effect === null ? writeKey(link.writer, this.keyspace, key, now) : this.writeOne(link, key, effect, op, local, now);
     }
     return commands;
   }
