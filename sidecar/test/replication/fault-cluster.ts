@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { connect, eventually, TestPki } from './cluster.js';
 import { freePort } from '../support/redis-server.js';
 import { SidecarProcess, tempDir } from '../support/sidecar.js';
@@ -35,7 +36,7 @@ export class FaultCluster {
       }
       const flags = ['--replica-id', id, '--repl-port', String(replPorts.get(id)!), '--repl-bind', '127.0.0.1', '--peers', peers.join(','), '--appendfsync', 'always', ...pki.flags(id), ...extraFlags];
       const proc = await SidecarProcess.start(flags, tempDir(id));
-      members.push({ id, proc, client: connect(proc.port) });
+      members.push({ id, proc, client: quietClient(proc.port) });
     }
     return new FaultCluster(members, proxy);
   }
@@ -82,9 +83,13 @@ export class FaultCluster {
 
   async restart(id: string): Promise<void> {
     const member = this.member(id);
-    await member.proc.restart();
+    try {
+      await member.proc.restart();
+    } catch (error) {
+      throw new Error(`${id} did not come back: ${(error as Error).message}\n${member.proc.output.split('\n').slice(-20).join('\n')}`);
+    }
     const old = member.client;
-    member.client = connect(member.proc.port);
+    member.client = quietClient(member.proc.port);
     old.disconnect();
   }
 
@@ -147,6 +152,13 @@ export interface PeerView {
 
 function linkName(from: string, to: string): string {
   return `${from}-to-${to}`;
+}
+
+/** A client whose connection errors (expected: replicas get killed) are seen by the failing commands, not logged. */
+function quietClient(port: number): Redis {
+  const client = connect(port);
+  client.on('error', () => undefined);
+  return client;
 }
 
 export function infoNumber(info: string, field: string): number {
