@@ -25,6 +25,7 @@ import { recover, type RecoveryReport } from './recovery.js';
 // --- replication wiring (owned by replication; see sidecar/src/replication/) ---
 import { replicationCommands } from '../replication/commands.js';
 import { Replication } from '../replication/replication.js';
+import { waitForLivePeerAcks } from '../replication/shutdown-drain.js';
 import { registerReplicationMetrics } from '../replication/replication-metrics.js';
 // --- mirror wiring (owned by mirror; see sidecar/src/mirror/) ---
 import { Mirror } from '../mirror/mirror.js';
@@ -255,12 +256,24 @@ export class Sidecar {
     void this.stop().finally(() => process.exit(1));
   }
 
+  /** With --shutdown-drain-timeout: refuse new writes, then let live peers acknowledge ours before replication stops. */
+  private async drainToPeers(): Promise<void> {
+    const replication = this.replication;
+    const timeoutMs = this.config.shutdownDrainTimeoutMs;
+    if (timeoutMs === undefined || replication === undefined || !replication.enabled || this.failed) return;
+    this.server.draining = true;
+    const ownSeq = (): number => this.engine.vv.get(replication.originId) ?? 0;
+    if (await waitForLivePeerAcks(replication, ownSeq, timeoutMs)) this.logger.info('Drained: every live peer acknowledged our ops', { seq: ownSeq() });
+    else this.logger.warn('Stopping before every live peer acknowledged our ops', { seq: ownSeq(), timeoutMs });
+  }
+
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.logger.info('Shutting down');
     this.expiry?.stop();
     this.gc?.stop();
+    await this.drainToPeers();
     await this.replication?.stop();
     if (this.snapshotTimer !== undefined) clearInterval(this.snapshotTimer);
     await this.resp?.close(500);

@@ -32,6 +32,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'mirror', type: 'string', help: 'Local Redis to mirror values into: redis://[:password@]host:port[/db] or rediss://.' },
   { name: 'snapshot-interval', type: 'int', default: 300, help: 'Seconds between periodic snapshots when something changed (0 disables; a snapshot is always taken on shutdown).' },
   { name: 'gc-peer-timeout', type: 'string', default: '1h', help: 'A peer silent (dead, paused, unreachable) longer than this stops holding back tombstone GC and op-log retention; when it returns it gets a full-state transfer. Duration: 500ms, 90s, 30m, 1h.' },
+  { name: 'shutdown-drain-timeout', type: 'string', help: 'On SIGTERM, refuse new writes and wait up to this long for every live peer to acknowledge our ops before stopping (a pod that leaves for good keeps no unreplicated writes). Duration; unset: stop at once.' },
   { name: 'gc-interval', type: 'string', default: '1s', help: 'How often tombstone GC runs (each run does a bounded slice of work). Duration.' },
   { name: 'maxclients', type: 'int', default: 10000, help: 'Maximum number of client connections.' },
   { name: 'proto-max-bulk-len', type: 'size', default: 512 * 1024 * 1024, help: 'Largest bulk string accepted (bytes; k/m/g suffixes allowed).' },

@@ -29,6 +29,8 @@ export interface SidecarConfig {
   readonly gcPeerTimeoutMs: number;
   /** Milliseconds between tombstone GC ticks. */
   readonly gcIntervalMs: number;
+  /** On SIGTERM, wait this long at most for live peers to acknowledge our ops (undefined: no wait). */
+  readonly shutdownDrainTimeoutMs: number | undefined;
   readonly maxclients: number;
   readonly protoMaxBulkLen: number;
   readonly logLevel: string;
@@ -92,10 +94,15 @@ export function toSidecarConfig(options: ParsedOptions): SidecarConfig {
     snapshotIntervalSec: int(options, 'snapshot-interval', 0, 86400 * 7),
     gcPeerTimeoutMs: parseDuration('gc-peer-timeout', str(options, 'gc-peer-timeout') ?? '1h'),
     gcIntervalMs: parseDuration('gc-interval', str(options, 'gc-interval') ?? '1s'),
+    shutdownDrainTimeoutMs: optionalDuration('shutdown-drain-timeout', str(options, 'shutdown-drain-timeout')),
     maxclients: int(options, 'maxclients', 1, 1_000_000),
     protoMaxBulkLen: int(options, 'proto-max-bulk-len', 1024 * 1024, Number.MAX_SAFE_INTEGER),
     logLevel: str(options, 'log-level') ?? 'info',
     logFormat: (str(options, 'log-format') ?? 'auto') as SidecarConfig['logFormat'],
     configFile: str(options, 'config') ?? '',
   };
+}
+
+function optionalDuration(name: string, text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseDuration(name, text);
 }
