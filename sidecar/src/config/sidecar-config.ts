@@ -92,7 +92,7 @@ export function toSidecarConfig(options: ParsedOptions): SidecarConfig {
     insecureReplication: options.get('insecure-replication') === true,
     mirror,
     snapshotIntervalSec: int(options, 'snapshot-interval', 0, 86400 * 7),
-    gcPeerTimeoutMs: parseDuration('gc-peer-timeout', str(options, 'gc-peer-timeout') ?? '1h'),
+    gcPeerTimeoutMs: peerTimeout(str(options, 'gc-peer-timeout') ?? 'never'),
     gcIntervalMs: parseDuration('gc-interval', str(options, 'gc-interval') ?? '1s'),
     shutdownDrainTimeoutMs: optionalDuration('shutdown-drain-timeout', str(options, 'shutdown-drain-timeout')),
     maxclients: int(options, 'maxclients', 1, 1_000_000),
@@ -105,4 +105,9 @@ export function toSidecarConfig(options: ParsedOptions): SidecarConfig {
 
 function optionalDuration(name: string, text: string | undefined): number | undefined {
   return text === undefined ? undefined : parseDuration(name, text);
+}
+
+/** `never` (the default): a silent peer holds back GC however long it is gone (see options.ts). */
+function peerTimeout(text: string): number {
+  return text.trim() === 'never' ? Infinity : parseDuration('gc-peer-timeout', text);
 }
