@@ -195,7 +195,7 @@ export class Sidecar {
     this.infoProviders.push({ section: 'replication', fields: () => replication.infoFields() });
     this.retainedRecords = () => replication.retainedRecords();
     registerReplicationMetrics(this.metrics.extra, replication);
-    this.startGc(replication);
+    if (this.config.tombstoneGc) this.startGc(replication);
   }
 
   private startGc(replication: Replication): void {

@@ -29,6 +29,7 @@ export interface SidecarConfig {
   readonly gcPeerTimeoutMs: number;
   /** Milliseconds between tombstone GC ticks. */
   readonly gcIntervalMs: number;
+  readonly tombstoneGc: boolean;
   /** On SIGTERM, wait this long at most for live peers to acknowledge our ops (undefined: no wait). */
   readonly shutdownDrainTimeoutMs: number | undefined;
   readonly maxclients: number;
@@ -94,6 +95,7 @@ export function toSidecarConfig(options: ParsedOptions): SidecarConfig {
     snapshotIntervalSec: int(options, 'snapshot-interval', 0, 86400 * 7),
     gcPeerTimeoutMs: peerTimeout(str(options, 'gc-peer-timeout') ?? 'never'),
     gcIntervalMs: parseDuration('gc-interval', str(options, 'gc-interval') ?? '1s'),
+    tombstoneGc: options.get('tombstone-gc') === true,
     shutdownDrainTimeoutMs: optionalDuration('shutdown-drain-timeout', str(options, 'shutdown-drain-timeout')),
     maxclients: int(options, 'maxclients', 1, 1_000_000),
     protoMaxBulkLen: int(options, 'proto-max-bulk-len', 1024 * 1024, Number.MAX_SAFE_INTEGER),

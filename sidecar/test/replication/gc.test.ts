@@ -16,7 +16,7 @@ async function startGcCluster(pki: TestPki, extra: readonly string[]): Promise<M
   const peers = ids.map((id, i) => `${id}=127.0.0.1:${ports[i]}`).join(',');
   const members: Member[] = [];
   for (const [i, id] of ids.entries()) {
-    const flags = ['--replica-id', id, '--repl-port', String(ports[i]), '--repl-bind', '127.0.0.1', '--peers', peers, '--gc-interval', '100ms', ...extra, ...pki.flags(id)];
+    const flags = ['--replica-id', id, '--repl-port', String(ports[i]), '--repl-bind', '127.0.0.1', '--peers', peers, '--tombstone-gc', '--gc-interval', '100ms', ...extra, ...pki.flags(id)];
     const dataDir = tempDir(id);
     const sidecar = await startSidecar(flags, dataDir);
     members.push({ id, replPort: ports[i]!, sidecar, client: connect(sidecar.resp.port), dataDir, flags });
