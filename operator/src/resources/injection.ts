@@ -30,6 +30,8 @@ export const INJECTED_REDIS = 'rediscrdt-redis';
 const VOLUME_PREFIX = 'rediscrdt-';
 
 const MEMBER_SUFFIX_LENGTH = 5;
+/** Well inside the default 30 s termination grace period, which the app containers share. */
+const SHUTDOWN_DRAIN_SECONDS = 20;
 
 /**
  * A member id from the pod's name (or generateName) and random characters: a DNS
@@ -62,8 +64,15 @@ export function memberPeerEntry(memberId: string, podIP: string): PeerEntry {
 }
 
 const volumeName = (name: string): string => `${VOLUME_PREFIX}${name}`;
+/**
+ * Scratch space goes to /var/tmp (with TMPDIR), not over /tmp: the service-account
+ * token mount that admission adds to every container of an app pod comes after
+ * ours, and a mount over /tmp first hides its host source on runtimes that resolve
+ * sources inside the container's mount namespace (the e2e node agent does).
+ */
+const SCRATCH_DIR = '/var/tmp';
 const renameMounts = (mounts: readonly V1VolumeMount[] | undefined): V1VolumeMount[] =>
-  (mounts ?? []).map((m) => ({ ...m, name: volumeName(m.name) }));
+  (mounts ?? []).map((m) => ({ ...m, name: volumeName(m.name), ...(m.mountPath === '/tmp' ? { mountPath: SCRATCH_DIR } : {}) }));
 
 /** The flags that differ from a StatefulSet replica: the id and the single TLS Secret mount. */
 function injectedArgs(args: readonly string[], memberId: string): string[] {
@@ -89,8 +98,9 @@ function injectedSidecar(cluster: RedisCRDTCluster, memberId: string): V1Contain
     ...base,
     name: INJECTED_SIDECAR,
     restartPolicy: 'Always',
-    args: injectedArgs(base.args ?? [], memberId),
-    env: (base.env ?? []).map((e) => (e.name === 'REDIS_CRDT_REPLICA_ID' ? { name: e.name, value: memberId } : e)),
+    // A member leaves for good when its pod goes: on SIGTERM its ops reach the peers first.
+    args: [...injectedArgs(base.args ?? [], memberId), `--shutdown-drain-timeout=${SHUTDOWN_DRAIN_SECONDS}s`],
+    env: [...(base.env ?? []).map((e) => (e.name === 'REDIS_CRDT_REPLICA_ID' ? { name: e.name, value: memberId } : e)), { name: 'TMPDIR', value: SCRATCH_DIR }],
     // Port names are unique within a pod; the app's own may be called resp or admin.
     ports: [
       { name: 'rcrdt-resp', containerPort: RESP_PORT, protocol: 'TCP' },

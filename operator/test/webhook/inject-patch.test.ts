@@ -54,6 +54,7 @@ describe('sidecar injection patch', () => {
     assert.ok(args.includes('--replica-id=counter-6d8f9c-ab12z'));
     assert.ok(args.includes('--tls-cert=/etc/redis-crdt/tls/tls.crt') && args.includes('--tls-ca=/etc/redis-crdt/tls/ca.crt'));
     assert.ok(!args.some((a) => a.includes('$(POD_NAME)')), 'no per-ordinal paths');
+    assert.ok(args.includes('--shutdown-drain-timeout=20s'), 'drains its ops to the peers on SIGTERM');
     assert.deepEqual(sidecar?.env?.find((e) => e.name === 'REDIS_CRDT_REPLICA_ID'), { name: 'REDIS_CRDT_REPLICA_ID', value: 'counter-6d8f9c-ab12z' });
     const volumes = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
     for (const c of pod.spec?.initContainers ?? []) for (const m of c.volumeMounts ?? []) assert.ok(volumes.has(m.name), `${c.name} mounts ${m.name}`);
