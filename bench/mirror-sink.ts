@@ -3,7 +3,8 @@
  * ops applied through a ReplicaEngine with no sink, then with the mirror's write-behind
  * sink writing to a real redis-server (encoding, batching, socket writes and reading the
  * replies, all in this process). Bursts of 16 ops per event-loop turn, as a -P 16 client
- * causes. CPU time, not wall time, so a loaded machine blurs it less than rps.
+ * causes. CPU time, not wall time, so a loaded machine blurs it less than rps. Also
+ * prints the mirror redis-server's own CPU per op (it shares the machine's cores).
  *
  *   npm run build && node dist/bench/mirror-sink.js [--ops 300000] [--rounds 3]
  */
@@ -14,7 +15,7 @@ import { createLogger } from '../sidecar/src/observability/logger.js';
 import { ReplicaEngine } from '../sidecar/src/replica/engine.js';
 import type { Effect } from '../sidecar/src/store/effects.js';
 import { Keyspace } from '../sidecar/src/store/keyspace.js';
-import { argValue, median, startRedis, stop } from './bench-support.js';
+import { argValue, cpuMicros, median, startRedis, stop, type Server } from './bench-support.js';
 
 const ops = argValue('ops', 300000);
 const rounds = argValue('rounds', 3);
@@ -27,7 +28,10 @@ const cpu = (): number => {
 };
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function run(effect: Effect, mirrorPort: number | undefined): Promise<number> {
+interface Sample { readonly cpu: number; readonly mirrorCpu: number }
+
+async function run(effect: Effect, redis: Server | undefined): Promise<Sample> {
+  const mirrorPort = redis?.port;
   const keyspace = new Keyspace();
   const engine = new ReplicaEngine('bench', keyspace, Date.now);
   let mirror: Mirror | undefined;
@@ -40,6 +44,7 @@ async function run(effect: Effect, mirrorPort: number | undefined): Promise<numb
     while (mirror.state !== 'live') await new Promise((r) => setTimeout(r, 20));
   }
   const started = cpu();
+  const mirrorStarted = cpuMicros(redis?.child.pid);
   for (let i = 0; i < ops; i += BURST) {
     for (let j = i; j < i + BURST; j++) {
       engine.emit(`key:${j % 100000}`, effect);
@@ -51,7 +56,7 @@ async function run(effect: Effect, mirrorPort: number | undefined): Promise<numb
     await mirror.drained();
     mirror.stop();
   }
-  return (cpu() - started) / ops;
+  return { cpu: (cpu() - started) / ops, mirrorCpu: redis === undefined ? 0 : (cpuMicros(redis.child.pid) - mirrorStarted) / ops };
 }
 
 const redis = await startRedis(['--appendonly', 'no']);
@@ -60,12 +65,14 @@ try {
   console.log(`${ops} ops in bursts of ${BURST} per turn, ${rounds} interleaved rounds (medians), CPU µs per op in this process`);
   for (const [name, effect] of effects) {
     const without: number[] = [];
-    const withMirror: number[] = [];
+    const withMirror: Sample[] = [];
     for (let round = 0; round < rounds; round++) {
-      without.push(await run(effect, undefined));
-      withMirror.push(await run(effect, redis.port));
+      without.push((await run(effect, undefined)).cpu);
+      withMirror.push(await run(effect, redis));
     }
-    console.log(`${name.padEnd(5)} store only ${median(without).toFixed(2)} µs, with write-behind ${median(withMirror).toFixed(2)} µs: the mirror adds ${(median(withMirror) - median(without)).toFixed(2)} µs per op`);
+    const alone = median(without);
+    const mirrored = median(withMirror.map((s) => s.cpu));
+    console.log(`${name.padEnd(5)} store only ${alone.toFixed(2)} µs, with write-behind ${mirrored.toFixed(2)} µs: the mirror adds ${(mirrored - alone).toFixed(2)} µs per op here, and the mirror redis-server spends ${median(withMirror.map((s) => s.mirrorCpu)).toFixed(2)} µs per op`);
   }
 } finally {
   await stop(redis);

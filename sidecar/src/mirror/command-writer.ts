@@ -8,21 +8,60 @@ import { OutputBuffer, type Chunks } from '../resp/output-buffer.js';
  */
 export class CommandWriter {
   private readonly out = new OutputBuffer();
+  /** Key/value pairs of the open MSET, encoded apart until its argument count is known. */
+  private readonly pairs = new OutputBuffer();
+  private pairCount = 0;
+  /** Where latin1/bytes arguments go: `out`, or `pairs` while a pair is being written. */
+  private target = this.out;
   /** Commands encoded since the last `take`. */
   commands = 0;
 
   get size(): number {
-    return this.out.size;
+    return this.out.size + this.pairs.size;
+  }
+
+  /**
+   * Starts a plain SET of a key (no expiry) as one pair of an MSET that runs until the next
+   * other command or `take`: one command, one reply and one dispatch in the mirror for
+   * all the keys a burst of writes touched, in the same order as separate SETs. Write the
+   * key and the value next. Returns the commands it started: 1 when it opened an MSET.
+   */
+  beginPair(): number {
+    if (this.pairCount > 0 && this.pairCount < MAX_PAIRS) {
+      this.pairCount += 1;
+      return 0;
+    }
+    this.closePairs();
+    this.target = this.pairs;
+    this.pairCount = 1;
+    this.commands += 1;
+    return 1;
+  }
+
+  private closePairs(): void {
+    this.target = this.out;
+    if (this.pairCount === 0) return;
+    this.out.writeByte(STAR);
+    this.out.writeUint(1 + 2 * this.pairCount);
+    this.out.writeCrlf();
+    this.out.writeBytes(MSET);
+    this.pairCount = 0;
+    const pairs = this.pairs.take();
+    if (pairs === null) return;
+    if (Buffer.isBuffer(pairs)) this.out.writeBytes(pairs);
+    else for (const part of pairs) this.out.writeBytes(part);
   }
 
   /** Starts a command whose argument count is fixed: `head` comes from `commandHead`. */
   begin(head: Buffer): void {
+    if (this.pairCount > 0) this.closePairs();
     this.out.writeBytes(head);
     this.commands += 1;
   }
 
   /** Starts a command with `argc` arguments in all (the name included). */
   beginVariable(name: Buffer, argc: number): void {
+    if (this.pairCount > 0) this.closePairs();
     this.out.writeByte(STAR);
     this.out.writeUint(argc);
     this.out.writeCrlf();
@@ -32,24 +71,26 @@ export class CommandWriter {
 
   /** A key or other latin1 string argument (keys are latin1 strings in the store). */
   latin1(text: string): void {
-    this.out.writeByte(DOLLAR);
-    this.out.writeUint(text.length);
-    this.out.writeCrlf();
-    this.out.writeLatin1(text);
-    this.out.writeCrlf();
+    const out = this.target;
+    out.writeByte(DOLLAR);
+    out.writeUint(text.length);
+    out.writeCrlf();
+    out.writeLatin1(text);
+    out.writeCrlf();
   }
 
   /** An argument encoded once in advance (`encodedArg('PXAT')`). */
   encoded(arg: Buffer): void {
-    this.out.writeBytes(arg);
+    this.target.writeBytes(arg);
   }
 
   bytes(value: Buffer): void {
-    this.out.writeByte(DOLLAR);
-    this.out.writeUint(value.length);
-    this.out.writeCrlf();
-    this.out.writeBytes(value);
-    this.out.writeCrlf();
+    const out = this.target;
+    out.writeByte(DOLLAR);
+    out.writeUint(value.length);
+    out.writeCrlf();
+    out.writeBytes(value);
+    out.writeCrlf();
   }
 
   /** An integer argument (ms timestamps, counts). */
@@ -59,6 +100,7 @@ export class CommandWriter {
 
   /** Encodes a whole command from strings/Buffers (cold paths: handshake, passthrough). */
   command(args: readonly (string | Buffer)[]): void {
+    if (this.pairCount > 0) this.closePairs();
     this.out.writeByte(STAR);
     this.out.writeUint(args.length);
     this.out.writeCrlf();
@@ -71,6 +113,7 @@ export class CommandWriter {
 
   /** Hands out everything encoded since the last take (null when nothing). */
   take(): Chunks | null {
+    if (this.pairCount > 0) this.closePairs();
     this.commands = 0;
     return this.out.take();
   }
@@ -93,3 +136,6 @@ export function encodedArg(text: string): Buffer {
 
 const STAR = 42;
 const DOLLAR = 36;
+const MSET = commandName('MSET');
+/** Pairs per MSET: bounds the mirror's query buffer and argv per command. */
+const MAX_PAIRS = 1024;

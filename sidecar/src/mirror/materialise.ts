@@ -5,7 +5,6 @@ import type { TypedState } from '../store/typed-state.js';
 import { commandHead, encodedArg, type CommandWriter } from './command-writer.js';
 import { writeCollection } from './materialise-collections.js';
 
-const SET = commandHead('SET', 3);
 const SET_PXAT = commandHead('SET', 5);
 const PXAT = encodedArg('PXAT');
 const DEL = commandHead('DEL', 2);
@@ -30,10 +29,10 @@ function writeState(writer: CommandWriter, key: string, state: TypedState, at: n
   if (state.kind !== 'string') return writeCollection(writer, key, state, at);
   const value = stringValue(state) ?? EMPTY;
   if (at === undefined) {
-    writer.begin(SET);
+    const started = writer.beginPair();
     writer.latin1(key);
     writer.bytes(value);
-    return 1;
+    return started;
   }
   writer.begin(SET_PXAT);
   writer.latin1(key);

@@ -96,6 +96,38 @@ describe('mirror units', () => {
       assert.equal(text, '*3\r\n$3\r\nSET\r\n$2\r\nk\xff\r\n$1\r\nv\r\n*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nk\r\n$2\r\n12\r\n*3\r\n$4\r\nSADD\r\n$1\r\ns\r\n$2\r\n-5\r\n');
     });
 
+    it('groups consecutive plain SETs into one MSET, closed by any other command or take, in order', () => {
+      const writer = new CommandWriter();
+      const pair = (key: string, value: string): number => {
+        const started = writer.beginPair();
+        writer.latin1(key);
+        writer.bytes(Buffer.from(value, 'latin1'));
+        return started;
+      };
+      assert.deepEqual([pair('a', '1'), pair('b', ''), pair('a', '2')], [1, 0, 0]);
+      writer.command(['DEL', 'b']);
+      assert.equal(pair('c', 'x'), 1);
+      assert.equal(writer.commands, 3);
+      const chunks = writer.take();
+      const text = Buffer.isBuffer(chunks) ? chunks.toString('latin1') : '';
+      assert.equal(text, '*7\r\n$4\r\nMSET\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$0\r\n\r\n$1\r\na\r\n$1\r\n2\r\n*2\r\n$3\r\nDEL\r\n$1\r\nb\r\n*3\r\n$4\r\nMSET\r\n$1\r\nc\r\n$1\r\nx\r\n');
+      assert.equal(writer.take(), null);
+    });
+
+    it('starts a new MSET after 1024 pairs', () => {
+      const writer = new CommandWriter();
+      let started = 0;
+      for (let i = 0; i < 2049; i++) {
+        started += writer.beginPair();
+        writer.latin1(`k${i}`);
+        writer.bytes(Buffer.from('v'));
+      }
+      assert.equal(started, 3);
+      const chunks = writer.take();
+      const text = Buffer.isBuffer(chunks) ? chunks.toString('latin1') : Buffer.concat(chunks ?? []).toString('latin1');
+      assert.deepEqual(text.match(/\*\d+\r\n\$4\r\nMSET/g), ['*2049\r\n$4\r\nMSET', '*2049\r\n$4\r\nMSET', '*3\r\n$4\r\nMSET']);
+    });
+
     it('formats scores as Redis parses them back', () => {
       assert.equal(formatScore(Infinity), 'inf');
       assert.equal(formatScore(-Infinity), '-inf');
