@@ -44,7 +44,10 @@ describe('Helm chart rendered by helm', () => {
   it('renders the CRD, a cluster-wide operator and its metrics by default', () => {
     const objects = render('rco');
     const kinds = objects.map((o) => o.kind).sort();
-    assert.deepEqual(kinds, ['ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
+    assert.deepEqual(kinds, [
+      'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'CustomResourceDefinition', 'Deployment',
+      'MutatingWebhookConfiguration', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'Service', 'ServiceAccount',
+    ]);
     const deploy = objects.find((o) => o.kind === 'Deployment');
     assert.match(JSON.stringify(deploy), /ghcr.io\/redis-crdt\/redis-crdt-operator:0.1.0/);
   });
@@ -52,7 +55,9 @@ describe('Helm chart rendered by helm', () => {
   it('uses a namespaced Role when watching one namespace, and keeps names within 63 characters', () => {
     const objects = render('a'.repeat(53), ['watchNamespace=apps', 'metrics.serviceMonitor.enabled=true']);
     assert.ok(objects.some((o) => o.kind === 'Role' && o.metadata.namespace === 'apps'));
-    assert.ok(!objects.some((o) => o.kind === 'ClusterRole'));
+    // The only cluster-wide right left is the injection webhook's: its own configuration's caBundle.
+    const clusterRoles = objects.filter((o) => o.kind === 'ClusterRole') as Array<Obj & { rules?: Array<{ resources: string[]; resourceNames?: string[] }> }>;
+    assert.deepEqual(clusterRoles.flatMap((r) => r.rules ?? []).map((rule) => [rule.resources, rule.resourceNames?.length]), [[['mutatingwebhookconfigurations'], 1]]);
     assert.ok(objects.some((o) => o.kind === 'ServiceMonitor'));
     for (const o of objects) assert.ok(o.metadata.name.length <= 63, `${o.kind} ${o.metadata.name}`);
   });
