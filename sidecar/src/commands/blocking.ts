@@ -76,18 +76,8 @@ export function parseBlockingTimeout(arg: Buffer | undefined): number | Reply {
 export const ERR_TIMEOUT_NOT_FLOAT = error('ERR timeout is not a float or out of range');
 export const ERR_UNBLOCKED = error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
 
-const HEX = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?$/i;
-
-/** strtold as string2ld uses it: decimal via ldParse (ERANGE, NaN rules), plus C99 hex floats. */
+/** strtold as string2ld uses it (decimal or C99 hex; ERANGE and NaN rules): see ldParse. */
 function parseSeconds(text: string): number | undefined {
-  const hex = HEX.exec(text);
-  if (hex !== null) {
-    const [, sign = '', whole = '', fraction = '', exponent = '0'] = hex;
-    if (whole === '' && fraction === '') return undefined;
-    const mantissa = parseInt(`${whole}${fraction}` || '0', 16);
-    const value = mantissa * 2 ** (Number(exponent) - 4 * fraction.length);
-    return sign === '-' ? -value : value;
-  }
   const value = ldParse(text);
   if (value === undefined || value.kind === 'nan') return undefined;
   if (value.kind === 'infinite') return value.negative ? -Infinity : Infinity;

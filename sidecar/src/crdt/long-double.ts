@@ -6,8 +6,9 @@
  * A double would print different digits (0.1 + 0.2 prints 0.30000000000000004 as a
  * double but 0.3 as a long double), so single-replica replies would not match Redis.
  * Values are kept as sign, 64-bit mantissa and binary exponent in BigInts; every
- * operation rounds to nearest, ties to even, like the FPU. Subnormals and hexadecimal
- * input are not emulated (Redis accepts `0x1p3` through strtold; we reject it).
+ * operation rounds to nearest, ties to even, like the FPU. Input is what strtold takes:
+ * decimal and C99 hexadecimal (`0x1p3`, which Redis accepts too). Subnormals are not
+ * emulated (their inputs are refused as underflow).
  */
 export type LongDouble =
   | { readonly kind: 'finite'; readonly negative: boolean; readonly mantissa: bigint; readonly exponent: number }
@@ -53,6 +54,9 @@ export function ldFromBigInt(value: bigint): LongDouble {
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const INFINITY = /^([+-]?)inf(inity)?$/i;
+const HEXADECIMAL = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+/** Beyond these binary exponents strtold overflows or underflows (ERANGE), whatever the digits. */
+const HEX_EXPONENT_LIMIT = 20_000;
 
 /**
  * Parses like Redis's string2ld: strtold semantics, but no leading space, no trailing
@@ -63,6 +67,8 @@ export function ldParse(text: string): LongDouble | undefined {
   if (text.length === 0 || text.length >= 5 * 1024) return undefined;
   const inf = INFINITY.exec(text);
   if (inf) return { kind: 'infinite', negative: inf[1] === '-' };
+  const hex = HEXADECIMAL.exec(text);
+  if (hex) return parseHexadecimal(hex[1] === '-', hex[2] ?? '', hex[3] ?? '', hex[4] ?? '0');
   const match = DECIMAL.exec(text);
   if (!match) return undefined;
   const intDigits = match[2] ?? '';
@@ -79,6 +85,18 @@ export function ldParse(text: string): LongDouble | undefined {
     : roundRational(negative, digits, 10n ** BigInt(-exponent10), 0);
   if (result.kind === 'infinite') return undefined;
   if (result.kind === 'finite' && result.exponent + 64 < -16382) return undefined;
+  return result;
+}
+
+/** `0x<whole>.<fraction>p<exponent>`: the digits times a power of two, rounded once. */
+function parseHexadecimal(negative: boolean, whole: string, fraction: string, exponentText: string): LongDouble | undefined {
+  if (whole.length + fraction.length === 0) return undefined;
+  const digits = BigInt(`0x${whole}${fraction}`);
+  if (digits === 0n) return { kind: 'finite', negative, mantissa: 0n, exponent: 0 };
+  const shift = Number(exponentText) - 4 * fraction.length;
+  if (Math.abs(shift) > HEX_EXPONENT_LIMIT) return undefined;
+  const result = roundRational(negative, digits, 1n, shift);
+  if (result.kind !== 'finite' || result.exponent + 64 < -16382) return undefined;
   return result;
 }
 

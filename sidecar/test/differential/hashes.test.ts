@@ -45,6 +45,7 @@ const CASES: Record<string, Command[]> = {
     ['hincrbyfloat', 'h', 'f', ''], ['hset', 'h', 'g', '10'], ['hincrbyfloat', 'h', 'g', '5.0e3'], ['hincrbyfloat', 'h', 'g', '1.5'], ['hincrby', 'h', 'g', '1'],
     ['hset', 'h', 'g', '3'], ['hincrbyfloat', 'h', 'g', '1.5'], ['hincrbyfloat', 'h', 'g', '-4.5'], ['hget', 'h', 'g'], ['hset', 'h', 'g', '1.1'],
     ['hincrbyfloat', 'h', 'g', '2.2'], ['hincrbyfloat', 'h', 'w', '3.0000000000000000000001'], ['hincrbyfloat', 'h', 'v', '123456789.123456789'],
+    ['hincrbyfloat', 'h', 'x', '0x10'], ['hincrbyfloat', 'h', 'x', '0x1p-2'], ['hset', 'h', 'y', '0x10'], ['hincrbyfloat', 'h', 'y', '1'], ['hincrbyfloat', 'h', 'x', '0x'],
     ['hincrbyfloat', 'h', 'e', '1e308'], ['hincrbyfloat', 'h', 'e', '1e308'], ['hincrbyfloat', 'h', 'e', '1.0e4932'], ['hset', 'h', 's', 'abc'],
     ['hincrbyfloat', 'h', 's', '1'], ['hset', 'h', 's', ' 1'], ['hincrbyfloat', 'h', 's', '1'], ['hset', 'h', 's', 'inf'], ['hincrbyfloat', 'h', 's', '1'],
     ['hset', 'h', 's', '1e400'], ['hincrbyfloat', 'h', 's', '1'], ['hincrbyfloat', 'h', 'z', '-0.0'],

@@ -27,6 +27,12 @@ const CASES: Record<string, Command[]> = {
     ['incrbyfloat', 'f', '1.5'], ['incr', 'f'], ['set', 'f', '3'], ['incrbyfloat', 'f', '1.5'], ['incrbyfloat', 'f', '-4.5'], ['get', 'f'],
     ['set', 'f', '1.1'], ['incrbyfloat', 'f', '2.2'], ['incrbyfloat', 'g', '3.0000000000000000000001'], ['incrbyfloat', 'h', '123456789.123456789'],
   ],
+  'hexadecimal floats (strtold)': [
+    ['incrbyfloat', 'x', '0x10'], ['incrbyfloat', 'x', '0x1p-2'], ['incrbyfloat', 'x', '-0X.8P1'], ['incrbyfloat', 'x', '0x1.8'], ['get', 'x'],
+    ['set', 'y', '0x10'], ['incrbyfloat', 'y', '1'], ['incrbyfloat', 'x', '0x'], ['incrbyfloat', 'x', '0xp1'], ['incrbyfloat', 'x', '0x1p'],
+    ['incrbyfloat', 'x', '0x1p99999'], ['incrbyfloat', 'x', '0x1p-99999'], ['incrbyfloat', 'x', '0xffffffffffffffffff'], ['incrbyfloat', 'x', '0x1g'],
+    ['incrbyfloat', 'x', '0x123456789abcdef.123p4'], ['incrbyfloat', 'z', '0x1p16383'], ['incrbyfloat', 'z', '0x1p16384'], ['incr', 'y'],
+  ],
   'string editing': [
     ['append', 'a', 'hello'], ['append', 'a', ' world'], ['get', 'a'], ['strlen', 'a'], ['strlen', 'none'],
     ['getrange', 'a', '0', '4'], ['getrange', 'a', '-5', '-1'], ['getrange', 'a', '-1', '-5'], ['getrange', 'a', '5', '100'], ['getrange', 'a', '100', '200'],
