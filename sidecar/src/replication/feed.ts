@@ -43,6 +43,10 @@ export class Feed {
   hello: HelloMsg | undefined;
   /** What the caller has acknowledged (its hello vector merged with every ack). */
   readonly acked = new Map<string, number>();
+  /** What of that the caller has made durable: it keeps it across a crash (tombstone GC). */
+  readonly durableAcked = new Map<string, number>();
+  /** The vector of the full state we sent it (its ops are not sent again; not an ack). */
+  private readonly stateSent = new Map<string, number>();
   lastHeardAt = Date.now();
   openedAt = Date.now();
   /** Every record up to here was handled (sent, or skipped as already acknowledged). */
@@ -81,6 +85,7 @@ export class Feed {
     }
     if (message.kind === 'ack') {
       vvMergeInto(this.acked, vvFromWire(message.versionVector));
+      vvMergeInto(this.durableAcked, vvFromWire(message.durableVersionVector));
       this.host.acked(this);
       return;
     }
@@ -92,6 +97,7 @@ export class Feed {
     if (refusal !== undefined) return this.refuse(refusal);
     this.hello = hello;
     vvMergeInto(this.acked, vvFromWire(hello.versionVector));
+    vvMergeInto(this.durableAcked, vvFromWire(hello.durableVersionVector ?? []));
     this.host.opened(this);
     this.send({ kind: 'membership', ...this.host.membership() });
     this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_MS);
@@ -192,7 +198,9 @@ export class Feed {
     }
     this.sentLsn = lsn;
     this.ownLsn = lsn;
-    vvMergeInto(this.acked, vv);
+    // Not merged into `acked`: the caller has the state only once it installed it (it may
+    // refuse it), and only its own acks may count for WAIT and GC.
+    vvMergeInto(this.stateSent, vv);
   }
 
   /** Catch-up from the op log files, a window of records at a time (bounded memory). */
@@ -226,7 +234,7 @@ export class Feed {
     const self = this.hello?.originId ?? '';
     for (const record of records) {
       // Skip what the caller has (its own ops, ops it acknowledged getting elsewhere).
-      if (record.origin === self || (this.acked.get(record.origin) ?? 0) >= record.seq) continue;
+      if (record.origin === self || (this.acked.get(record.origin) ?? 0) >= record.seq || (this.stateSent.get(record.origin) ?? 0) >= record.seq) continue;
       operations.push(record.bytes);
       bytes += record.bytes.length;
     }

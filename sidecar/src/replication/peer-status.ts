@@ -30,6 +30,8 @@ export class PeerRecord {
   link: PeerLink | undefined;
   readonly feeds = new Set<Feed>();
   readonly acked = new Map<string, number>();
+  /** The durable part of its acks (replica/durable-vector.ts): what GC and log retention count on. */
+  readonly durableAcked = new Map<string, number>();
   opsIn = 0;
   paused = false;
   /** When we learned of the peer: a peer never heard from is silent since then (GC timeout). */

@@ -6,6 +6,7 @@ import { vvMergeInto, type VersionVector } from '../crdt/version-vector.js';
 import type { Logger } from '../observability/logger.js';
 import type { OpLog } from '../oplog/index.js';
 import { CausalBuffer } from '../replica/causal-buffer.js';
+import { DurableVector } from '../replica/durable-vector.js';
 import { LatestDeps } from '../replica/latest-deps.js';
 import { stableVector } from '../replica/stability.js';
 import { StateDigest } from '../replica/digest.js';
@@ -63,6 +64,8 @@ export class Replication {
   readonly buffer: CausalBuffer;
   readonly history: VvHistory;
   private index!: LogIndex;
+  /** What of our vector is durable: the vector we acknowledge for GC (set in start). */
+  private durable: DurableVector | undefined;
   private readonly linkHost: LinkHost;
   private readonly feedHost: FeedHost;
   private server: grpc.Server | undefined;
@@ -93,6 +96,7 @@ export class Replication {
       logger, originId: engine.replicaId, replicaId: config.replicaId,
       advertisedAddress: () => this.advertisedAddress,
       vv: () => engine.vv,
+      durableVv: () => this.durable?.current() ?? new Map(),
       credentials: (peer) => this.tls?.clientCredentials(peer.id, peer.address, peer.serverName) ?? grpc.credentials.createInsecure(),
       applyOps: (peer, ops) => this.applyOps(peer, ops),
       installState: (peer, chunks) => this.installFullState(peer, chunks),
@@ -141,6 +145,11 @@ export class Replication {
     }
     this.index = await LogIndex.build(this.deps.log, this.deps.engine.vv);
     this.deps.engine.addSink(this.index);
+    // What recovery found is on disk once synced; from here, each op counts once its record is.
+    await this.deps.log.sync();
+    const log = this.deps.log;
+    this.durable = new DurableVector({ get lastLsn() { return log.lastLsn; }, durableLsn: () => durableLsnOf(log) }, this.deps.engine.vv);
+    this.deps.engine.addSink(this.durable);
     // Apply lag of every replicated op (creation HLC to apply here), whichever peer brought it.
     this.deps.engine.addSink({ onOperation: (op, local) => { if (!local) this.counters.observeLag(Date.now() - hlcPhysicalMs(op.ctx.hlc)); } });
     await this.listen();
@@ -220,11 +229,17 @@ export class Replication {
   private async installFullState(peer: PeerInfo, chunks: Buffer[]): Promise<void> {
     const started = Date.now();
     const { engine, log, logger } = this.deps;
+    this.durable?.installing();
     const report = await installPeerState({ engine, log, index: this.index, buffer: this.buffer }, chunks);
     this.digest.reset();
     this.counters.resyncsIn += 1;
     logger.info('Installed full state from peer', { peer: peer.id, keys: report.keys, reapplied: report.reapplied, ms: Date.now() - started });
+    const installed = new Map(engine.vv);
+    // A snapshot already running holds the state from before the install: the second one
+    // (started after it, or by someone else after the install) holds the installed state.
     await this.deps.snapshot();
+    await this.deps.snapshot();
+    this.durable?.snapshotted(installed);
   }
 
   private authorize(hello: HelloMsg, call: grpc.ServerDuplexStream<Incoming, ReplicationMessage>): grpc.StatusObject | undefined {
@@ -248,12 +263,12 @@ export class Replication {
     }
     const record = this.record(hello.replicaId, this.peers.get(hello.replicaId));
     record?.feeds.add(feed);
-    if (record !== undefined) vvMergeInto(record.acked, feed.acked);
+    if (record !== undefined) mergeAcks(record, feed);
   }
 
   private acked(feed: Feed): void {
     const record = this.records.get(feed.peerId);
-    if (record !== undefined) vvMergeInto(record.acked, feed.acked);
+    if (record !== undefined) mergeAcks(record, feed);
     this.waiters.checkAll();
   }
 
@@ -319,7 +334,8 @@ export class Replication {
 
   /** The causally stable vector (replica/stability.ts) from our vector, counted peers' acks and in-flight origins. */
   stableVector(): VersionVector {
-    const counted = this.countedPeers().map((record) => record.acked);
+    // Durable acks only: a peer that crashed may have lost applied ops it acknowledged.
+    const counted = this.countedPeers().map((record) => record.durableAcked);
     return stableVector({ own: this.deps.engine.vv, counted, latestDeps: this.latestDeps.byOrigin });
   }
 
@@ -334,7 +350,7 @@ export class Replication {
     const log = this.deps.log;
     let oldest = log.lastLsn;
     for (const record of this.countedPeers()) {
-      const start = this.index.startFor(record.acked);
+      const start = this.index.startFor(record.durableAcked);
       oldest = Math.min(oldest, start === 'resync' ? log.firstLsn - 1 : start);
     }
     return Math.min(MAX_RETAINED_RECORDS, log.lastLsn - oldest);
@@ -373,6 +389,16 @@ export class Replication {
       });
     }
   }
+}
+
+function mergeAcks(record: PeerRecord, feed: Feed): void {
+  vvMergeInto(record.acked, feed.acked);
+  vvMergeInto(record.durableAcked, feed.durableAcked);
+}
+
+/** Under appendfsync no the OS decides when to sync: a written record survives a process crash. */
+function durableLsnOf(log: OpLog): number {
+  return log.policy === 'no' ? log.stats().lastWrittenLsn : log.lastDurableLsn;
 }
 
 function hostOfPeer(feed: Feed): string {

@@ -17,6 +17,8 @@ export interface HelloMsg {
   versionVector: WireVvEntry[];
   address: string;
   protocolVersion: number;
+  /** The part of versionVector that is durable (survives a crash): what GC may rely on. Absent: nothing. */
+  durableVersionVector?: WireVvEntry[];
 }
 
 export interface PeerEntryMsg {
@@ -26,7 +28,7 @@ export interface PeerEntryMsg {
 
 export type ReplicationMessage =
   | { readonly kind: 'hello'; readonly hello: HelloMsg }
-  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[] }
+  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[]; readonly durableVersionVector: WireVvEntry[] }
   | { readonly kind: 'ops'; readonly operations: Buffer[] }
   | { readonly kind: 'state'; readonly chunk: Buffer; readonly last: boolean }
   | { readonly kind: 'membership'; readonly peers: PeerEntryMsg[]; readonly removed: string[] }
@@ -43,7 +45,7 @@ const type = (): ReturnType<typeof messageType> => messageType('ReplicationMessa
 function toWire(message: ReplicationMessage): Record<string, unknown> {
   switch (message.kind) {
     case 'hello': return { hello: message.hello };
-    case 'ack': return { ack: { versionVector: message.versionVector } };
+    case 'ack': return { ack: { versionVector: message.versionVector, durableVersionVector: message.durableVersionVector } };
     case 'ops': return { ops: { operations: message.operations } };
     case 'state': return { state: { chunk: message.chunk, last: message.last } };
     case 'membership': return { membership: { peers: message.peers, removed: message.removed } };
@@ -102,9 +104,12 @@ export function parseMessage(buffer: Buffer): ReplicationMessage {
   }
   if (decoded.hello !== undefined) {
     const h = obj(decoded.hello);
-    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion) } };
+    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector) } };
   }
-  if (decoded.ack !== undefined) return { kind: 'ack', versionVector: parseVv(obj(decoded.ack).versionVector) };
+  if (decoded.ack !== undefined) {
+    const a = obj(decoded.ack);
+    return { kind: 'ack', versionVector: parseVv(a.versionVector), durableVersionVector: parseVv(a.durableVersionVector) };
+  }
   if (decoded.ops !== undefined) return { kind: 'ops', operations: list(obj(decoded.ops).operations).map(bytes) };
   if (decoded.state !== undefined) {
     const s = obj(decoded.state);
