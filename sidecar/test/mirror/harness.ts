@@ -40,6 +40,15 @@ export class MirrorServer {
     await exited;
   }
 
+  /** SIGSTOP: the server keeps its connections but answers nothing until `resume`. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   client(): Redis {
     const client = new Redis({ port: this.port, host: '127.0.0.1', maxRetriesPerRequest: 1, lazyConnect: false });
     client.on('error', () => undefined); // refused reconnects while a test has the server killed; commands still fail
