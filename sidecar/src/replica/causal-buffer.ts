@@ -25,6 +25,8 @@ export class CausalBufferFullError extends Error {}
 export class CausalBuffer {
   private readonly parked = new Map<string, Map<number, Operation>>();
   private size = 0;
+  /** Per origin, the highest sequence number ever parked (until clear): see held(). */
+  private readonly maxParked = new Map<string, number>();
   readonly stats: CausalBufferStats = { applied: 0, duplicates: 0, waiting: 0 };
 
   constructor(private readonly engine: ReplicaEngine, private readonly limit = 200_000) {}
@@ -60,6 +62,7 @@ export class CausalBuffer {
     if (this.size >= this.limit) throw new CausalBufferFullError(`causal buffer holds ${this.size} operations waiting for dependencies`);
     byOrigin.set(op.ctx.seq, op);
     this.size += 1;
+    if ((this.maxParked.get(op.ctx.origin) ?? 0) < op.ctx.seq) this.maxParked.set(op.ctx.origin, op.ctx.seq);
   }
 
   /** Applies parked operations until a pass applies nothing (each pass may unlock others). */
@@ -125,7 +128,19 @@ export class CausalBuffer {
     return this.size;
   }
 
+  /**
+   * What this replica holds: its vector plus, per origin, the highest op waiting here for
+   * its dependencies. Peers' GC learns from it which ops exist that they have not applied
+   * (replica/stability.ts): an op parked here will be applied and relayed later.
+   */
+  held(): Map<string, number> {
+    const held = new Map(this.engine.vv);
+    for (const [origin, seq] of this.maxParked) if ((held.get(origin) ?? 0) < seq) held.set(origin, seq);
+    return held;
+  }
+
   clear(): void {
+    this.maxParked.clear();
     this.parked.clear();
     this.size = 0;
     this.stats.waiting = 0;

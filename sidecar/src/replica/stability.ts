@@ -6,9 +6,18 @@ export interface StabilityInputs {
   readonly own: ReadonlyMap<string, number>;
   /**
    * The acknowledged vector of every peer that still counts (not removed, not silent past
-   * --gc-peer-timeout): each ack is the peer's version vector when it sent it, merged.
+   * --gc-peer-timeout): the *durable* part of the peer's version vector when it sent each
+   * ack (replica/durable-vector.ts), merged. Durable, because a peer's vector bounds its
+   * future ops only if it cannot go backwards: after kill -9 it restarts from what was on disk.
    */
   readonly counted: readonly ReadonlyMap<string, number>[];
+  /**
+   * What the counted peers reported holding since this process started (applied, or
+   * waiting in their causal buffers), merged: which ops exist that we have not applied.
+   * Acks received before a restart are gone (in memory), so a peer that has not spoken
+   * since has an empty entry in `counted`, and nothing is stable until it does.
+   */
+  readonly reported?: readonly ReadonlyMap<string, number>[];
   /** Per origin, the deps of the latest op of that origin applied here (see LatestDeps). */
   readonly latestDeps: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
@@ -26,11 +35,20 @@ export interface StabilityInputs {
  *   (in flight, or held back by a partition, possibly relayed). Acks alone do not bound
  *   those: an op created before its origin saw a removal may still be travelling. We
  *   know they exist when some counted ack shows more of origin `o` than we have applied
- *   (the creator acknowledges its own ops; a peer holding an old incarnation's ops
- *   acknowledges those). Ops of one origin are created in sequence, so every unapplied
+ *   or holds (the creator acknowledges its own ops; a peer holding an old incarnation's
+ *   ops reports those, even while they wait in its causal buffer). Ops of one origin are created in sequence, so every unapplied
  *   op of `o` depends on at least what the latest applied op of `o` did, plus that op
  *   itself. Without such an op (nothing of `o` applied since start) nothing bounds
  *   them and the result is empty: no GC until they arrive.
+ *
+ * - Ops of an earlier incarnation of *this* replica that a crash lost here but that had
+ *   reached a peer (ops stream before they are durable): our `own` vector went back
+ *   below them, and only the peer that holds them knows they exist. Every peer that
+ *   holds one reports it (held, above) in its first hello to this process, because the
+ *   stream that brought it from the old incarnation ended before it could connect to us
+ *   again; until every counted peer has spoken, its empty ack keeps the result empty.
+ *   Once reported, the origin is pending as above (its deps are at least what was on
+ *   disk here before the crash, so they cover anything stable here).
  *
  * The result is the pointwise minimum of those bounds. It does not bound ops of
  * replicas that are not counted (removed, or silent past the timeout: that is the
@@ -40,7 +58,7 @@ export interface StabilityInputs {
 export function stableVector(inputs: StabilityInputs): VersionVector {
   const { own, counted, latestDeps } = inputs;
   const bounds: ReadonlyMap<string, number>[] = [own, ...counted];
-  for (const origin of pendingOrigins(own, counted)) {
+  for (const origin of pendingOrigins(own, [...counted, ...(inputs.reported ?? [])])) {
     const deps = latestDeps.get(origin);
     if (deps === undefined) return new Map();
     const bound = new Map(deps);
@@ -50,7 +68,7 @@ export function stableVector(inputs: StabilityInputs): VersionVector {
   return vvMeet(bounds);
 }
 
-/** Origins some counted peer has acknowledged further than we have applied. */
+/** Origins some counted peer has acknowledged (or reported holding) further than we have applied. */
 export function pendingOrigins(own: ReadonlyMap<string, number>, counted: readonly ReadonlyMap<string, number>[]): Set<string> {
   const pending = new Set<string>();
   for (const acked of counted) {

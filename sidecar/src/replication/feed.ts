@@ -45,6 +45,8 @@ export class Feed {
   readonly acked = new Map<string, number>();
   /** What of that the caller has made durable: it keeps it across a crash (tombstone GC). */
   readonly durableAcked = new Map<string, number>();
+  /** What the caller reported holding, applied or waiting for dependencies (tombstone GC). */
+  readonly held = new Map<string, number>();
   /** The vector of the full state we sent it (its ops are not sent again; not an ack). */
   private readonly stateSent = new Map<string, number>();
   lastHeardAt = Date.now();
@@ -86,6 +88,8 @@ export class Feed {
     if (message.kind === 'ack') {
       vvMergeInto(this.acked, vvFromWire(message.versionVector));
       vvMergeInto(this.durableAcked, vvFromWire(message.durableVersionVector));
+      vvMergeInto(this.held, vvFromWire(message.versionVector));
+      vvMergeInto(this.held, vvFromWire(message.heldVersionVector));
       this.host.acked(this);
       return;
     }
@@ -98,6 +102,8 @@ export class Feed {
     this.hello = hello;
     vvMergeInto(this.acked, vvFromWire(hello.versionVector));
     vvMergeInto(this.durableAcked, vvFromWire(hello.durableVersionVector ?? []));
+    vvMergeInto(this.held, vvFromWire(hello.versionVector));
+    vvMergeInto(this.held, vvFromWire(hello.heldVersionVector ?? []));
     this.host.opened(this);
     this.send({ kind: 'membership', ...this.host.membership() });
     this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_MS);

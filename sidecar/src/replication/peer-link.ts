@@ -18,6 +18,8 @@ export interface LinkHost {
   vv(): ReadonlyMap<string, number>;
   /** The durable part of vv() (replica/durable-vector.ts): acknowledged for GC. */
   durableVv(): ReadonlyMap<string, number>;
+  /** vv() plus what waits in the causal buffer (CausalBuffer.held): reported for GC. */
+  heldVv(): ReadonlyMap<string, number>;
   credentials(peer: PeerInfo): grpc.ChannelCredentials;
   /** Applies a decoded batch (causal buffer); throws to refuse the stream. */
   applyOps(peer: PeerInfo, ops: Operation[]): void;
@@ -84,7 +86,7 @@ export class PeerLink {
     call.on('end', () => this.disconnected(call, 'stream ended'));
     call.write({
       kind: 'hello',
-      hello: { originId: this.host.originId, replicaId: this.host.replicaId, versionVector: vvToWire(this.host.vv()), address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, durableVersionVector: vvToWire(this.host.durableVv()) },
+      hello: { originId: this.host.originId, replicaId: this.host.replicaId, versionVector: vvToWire(this.host.vv()), address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()) },
     });
     this.ackInterval = setInterval(() => this.ack(), ACK_EVERY_MS);
   }
@@ -174,7 +176,7 @@ export class PeerLink {
 
   private ack(): void {
     if (this.call === undefined || this.state !== 'streaming' || this.installing) return;
-    this.call.write({ kind: 'ack', versionVector: vvToWire(this.host.vv()), durableVersionVector: vvToWire(this.host.durableVv()) });
+    this.call.write({ kind: 'ack', versionVector: vvToWire(this.host.vv()), durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()) });
   }
 
   /** Drops the stream after a protocol violation; logged, retried after backoff. */

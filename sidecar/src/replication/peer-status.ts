@@ -32,6 +32,14 @@ export class PeerRecord {
   readonly acked = new Map<string, number>();
   /** The durable part of its acks (replica/durable-vector.ts): what GC and log retention count on. */
   readonly durableAcked = new Map<string, number>();
+  /**
+   * What its current incarnation reported holding, applied or waiting (GC: which ops exist
+   * that we lack). Replaced, not merged, when a new incarnation connects: the old one's
+   * report may show ops its crash lost, which would hold GC back for ever.
+   */
+  readonly held = new Map<string, number>();
+  /** The origin id (incarnation) `held` comes from. */
+  heldFrom = '';
   opsIn = 0;
   paused = false;
   /** When we learned of the peer: a peer never heard from is silent since then (GC timeout). */

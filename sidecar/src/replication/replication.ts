@@ -97,6 +97,7 @@ export class Replication {
       advertisedAddress: () => this.advertisedAddress,
       vv: () => engine.vv,
       durableVv: () => this.durable?.current() ?? new Map(),
+      heldVv: () => this.buffer.held(),
       credentials: (peer) => this.tls?.clientCredentials(peer.id, peer.address, peer.serverName) ?? grpc.credentials.createInsecure(),
       applyOps: (peer, ops) => this.applyOps(peer, ops),
       installState: (peer, chunks) => this.installFullState(peer, chunks),
@@ -263,6 +264,10 @@ export class Replication {
     }
     const record = this.record(hello.replicaId, this.peers.get(hello.replicaId));
     record?.feeds.add(feed);
+    if (record !== undefined && record.heldFrom !== hello.originId) {
+      record.heldFrom = hello.originId;
+      record.held.clear();
+    }
     if (record !== undefined) mergeAcks(record, feed);
   }
 
@@ -335,8 +340,10 @@ export class Replication {
   /** The causally stable vector (replica/stability.ts) from our vector, counted peers' acks and in-flight origins. */
   stableVector(): VersionVector {
     // Durable acks only: a peer that crashed may have lost applied ops it acknowledged.
-    const counted = this.countedPeers().map((record) => record.durableAcked);
-    return stableVector({ own: this.deps.engine.vv, counted, latestDeps: this.latestDeps.byOrigin });
+    const peers = this.countedPeers();
+    const counted = peers.map((record) => record.durableAcked);
+    const reported = peers.map((record) => record.held);
+    return stableVector({ own: this.deps.engine.vv, counted, reported, latestDeps: this.latestDeps.byOrigin });
   }
 
   /** Peers not counted for GC right now (silent past the timeout). */
@@ -394,6 +401,7 @@ export class Replication {
 function mergeAcks(record: PeerRecord, feed: Feed): void {
   vvMergeInto(record.acked, feed.acked);
   vvMergeInto(record.durableAcked, feed.durableAcked);
+  if (feed.hello?.originId === record.heldFrom) vvMergeInto(record.held, feed.held);
 }
 
 /** Under appendfsync no the OS decides when to sync: a written record survives a process crash. */

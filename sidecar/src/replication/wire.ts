@@ -19,6 +19,8 @@ export interface HelloMsg {
   protocolVersion: number;
   /** The part of versionVector that is durable (survives a crash): what GC may rely on. Absent: nothing. */
   durableVersionVector?: WireVvEntry[];
+  /** versionVector plus what waits in the caller's causal buffer: ops that exist (GC). Absent: versionVector. */
+  heldVersionVector?: WireVvEntry[];
 }
 
 export interface PeerEntryMsg {
@@ -28,7 +30,7 @@ export interface PeerEntryMsg {
 
 export type ReplicationMessage =
   | { readonly kind: 'hello'; readonly hello: HelloMsg }
-  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[]; readonly durableVersionVector: WireVvEntry[] }
+  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[]; readonly durableVersionVector: WireVvEntry[]; readonly heldVersionVector: WireVvEntry[] }
   | { readonly kind: 'ops'; readonly operations: Buffer[] }
   | { readonly kind: 'state'; readonly chunk: Buffer; readonly last: boolean }
   | { readonly kind: 'membership'; readonly peers: PeerEntryMsg[]; readonly removed: string[] }
@@ -45,7 +47,7 @@ const type = (): ReturnType<typeof messageType> => messageType('ReplicationMessa
 function toWire(message: ReplicationMessage): Record<string, unknown> {
   switch (message.kind) {
     case 'hello': return { hello: message.hello };
-    case 'ack': return { ack: { versionVector: message.versionVector, durableVersionVector: message.durableVersionVector } };
+    case 'ack': return { ack: { versionVector: message.versionVector, durableVersionVector: message.durableVersionVector, heldVersionVector: message.heldVersionVector } };
     case 'ops': return { ops: { operations: message.operations } };
     case 'state': return { state: { chunk: message.chunk, last: message.last } };
     case 'membership': return { membership: { peers: message.peers, removed: message.removed } };
@@ -104,11 +106,11 @@ export function parseMessage(buffer: Buffer): ReplicationMessage {
   }
   if (decoded.hello !== undefined) {
     const h = obj(decoded.hello);
-    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector) } };
+    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector), heldVersionVector: parseVv(h.heldVersionVector) } };
   }
   if (decoded.ack !== undefined) {
     const a = obj(decoded.ack);
-    return { kind: 'ack', versionVector: parseVv(a.versionVector), durableVersionVector: parseVv(a.durableVersionVector) };
+    return { kind: 'ack', versionVector: parseVv(a.versionVector), durableVersionVector: parseVv(a.durableVersionVector), heldVersionVector: parseVv(a.heldVersionVector) };
   }
   if (decoded.ops !== undefined) return { kind: 'ops', operations: list(obj(decoded.ops).operations).map(bytes) };
   if (decoded.state !== undefined) {

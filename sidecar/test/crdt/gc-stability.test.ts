@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { idAt, listLength, listValues, lastId, type ListState } from '../../src/crdt/rga.js';
-import { vvDominates } from '../../src/crdt/version-vector.js';
+import { vvDominates, vvMergeInto } from '../../src/crdt/version-vector.js';
 import { StateDigest } from '../../src/replica/digest.js';
 import { ReplicaEngine } from '../../src/replica/engine.js';
 import { TombstoneCollector } from '../../src/replica/gc.js';
@@ -23,6 +23,14 @@ import { Keyspace } from '../../src/store/keyspace.js';
  * - convergence: after everything is delivered, then more concurrent ops and GC at
  *   different moments, every replica shows the same lists and the same CRDT.DIGEST;
  * - boundedness: once every replica has acked everything, GC leaves no tombstone.
+ * Crashes too: a replica makes what it applied durable when the script says (fsync) and a
+ * crash loses the rest; it restarts as a new incarnation from its durable ops (identity.ts)
+ * and the lost ones come back from the others. It acknowledges only its durable vector
+ * (replica/durable-vector.ts): acking applied ops would let a peer collect a tombstone
+ * whose removal the crashed replica then forgets, and its next insert anchored on that
+ * element would be unknown to the peer. Ops that only the crashed replica had are gone,
+ * except a causal prefix of them (chosen by the script) that had reached a peer, which
+ * holds them (parked, to apply and relay later) and reports them with its acks.
  */
 
 const RUNS = Number(process.env.GC_RUNS ?? 300);
@@ -37,41 +45,99 @@ type Step =
   | { readonly kind: 'op'; readonly replica: number; readonly key: number; readonly action: Action }
   | { readonly kind: 'deliver'; readonly replica: number; readonly pick: number }
   | { readonly kind: 'ack'; readonly from: number; readonly to: number }
-  | { readonly kind: 'gc'; readonly replica: number };
+  | { readonly kind: 'gc'; readonly replica: number }
+  | { readonly kind: 'fsync'; readonly replica: number }
+  | { readonly kind: 'crash'; readonly replica: number; readonly keep: number; readonly holder: number };
 
 interface Node {
+  /** The replica's name (acks are kept per name, across incarnations, as PeerRecord does). */
+  readonly name: string;
   readonly engine: ReplicaEngine;
+  /** Every op applied here, in apply order (the op log), and how many of them are durable. */
+  readonly applied: Operation[];
+  durable: number;
   readonly latest: LatestDeps;
+  /** Per peer name, its merged durable acks and what it reported holding (this incarnation's knowledge). */
   readonly acks: Map<string, Map<string, number>>;
+  readonly reports: Map<string, Map<string, number>>;
+  /** Per peer name, the incarnation its report is from. */
+  readonly reporters: Map<string, string>;
+  /** Ops of crashed incarnations that reached this replica and that it holds (in flight, parked). */
+  readonly inbox: Operation[];
   readonly collector: TombstoneCollector;
   readonly digest: StateDigest;
 }
 
 class Cluster {
   readonly nodes: Node[];
-  readonly log: Operation[] = [];
+  /** Every op that exists somewhere (an op only a crashed replica had is removed), in creation order. */
+  log: Operation[] = [];
   private clock = 0;
   collected = 0;
+
+  private incarnations = 0;
 
   constructor(size: number) {
     this.nodes = Array.from({ length: size }, (_, i) => this.node(`r${i}`));
   }
 
-  private node(id: string): Node {
+  /** A replica named `name`, as a new incarnation, with the acks it had kept (in memory: none after a crash). */
+  private node(name: string): Node {
+    const acks = new Map<string, Map<string, number>>();
+    const reports = new Map<string, Map<string, number>>();
     // One shared, slowly moving clock: many equal milliseconds, so HLC counters and replica ids decide stamps.
-    const engine = new ReplicaEngine(id, new Keyspace(), () => Math.floor(this.clock / 3));
+    const engine = new ReplicaEngine(`${name}~${this.incarnations++}`, new Keyspace(), () => Math.floor(this.clock / 3));
     const latest = new LatestDeps();
     engine.addSink(latest);
-    engine.addSink({ onOperation: (op, local) => { if (local) this.log.push(op); } });
-    const acks = new Map<string, Map<string, number>>();
-    const stable = () => this.checkedStable(engine, latest, acks);
-    return { engine, latest, acks, collector: new TombstoneCollector(engine.keyspace, stable, { intervalMs: 1000, budget: 7 }), digest: new StateDigest(engine) };
+    const applied: Operation[] = [];
+    engine.addSink({ onOperation: (op, local) => { applied.push(op); if (local) this.log.push(op); } });
+    const stable = () => this.checkedStable(engine, latest, acks, reports);
+    return { name, engine, applied, durable: 0, latest, acks, reports, reporters: new Map(), inbox: [], collector: new TombstoneCollector(engine.keyspace, stable, { intervalMs: 1000, budget: 7 }), digest: new StateDigest(engine) };
+  }
+
+  /** What a replica acknowledges: the ops it applied that survive a crash. */
+  private static durableVector(node: Node): Map<string, number> {
+    const vv = new Map<string, number>();
+    for (const op of node.applied.slice(0, node.durable)) vv.set(op.ctx.origin, Math.max(vv.get(op.ctx.origin) ?? 0, op.ctx.seq));
+    return vv;
+  }
+
+  fsync(at: number): void {
+    const node = this.nodes[at % this.nodes.length]!;
+    node.durable = node.applied.length;
+  }
+
+  /** kill -9: the replica restarts as a new incarnation from its durable ops; the rest (and its acks) are gone. */
+  crash(at: number, keep: number, holder: number): void {
+    const index = at % this.nodes.length;
+    const old = this.nodes[index]!;
+    const node = this.node(old.name);
+    for (const op of old.applied.slice(0, old.durable)) assert.equal(node.engine.applyRemote(op), 'applied');
+    node.durable = node.applied.length;
+    this.nodes[index] = node;
+    // Ops no replica has any more (nor holds): a causal prefix had reached a peer, the rest is gone.
+    const others = this.nodes.filter((n) => n !== node);
+    const orphans = this.log.filter((op) => !node.engine.isDuplicate(op) && !others.some((n) => n.engine.isDuplicate(op) || n.inbox.includes(op)));
+    const kept = orphans.slice(0, keep % (orphans.length + 1));
+    // What a replica receives is causally closed (each stream sends a log prefix in causal
+    // order): the holder got the kept ops' causal past too, where it lacked it.
+    const receiver = others[holder % others.length]!;
+    const received = new Set(kept);
+    for (const op of [...this.log].reverse()) {
+      if (received.has(op) || receiver.engine.isDuplicate(op) || receiver.inbox.includes(op)) continue;
+      if ([...received].some((later) => (later.ctx.deps.get(op.ctx.origin) ?? 0) >= op.ctx.seq)) received.add(op);
+    }
+    receiver.inbox.push(...this.log.filter((op) => received.has(op)));
+    const gone = new Set(orphans.slice(kept.length));
+    this.log = this.log.filter((op) => !gone.has(op));
   }
 
   /** The vector this replica computes from its own knowledge, checked against the global truth. */
-  private checkedStable(engine: ReplicaEngine, latest: LatestDeps, acks: Map<string, Map<string, number>>): Map<string, number> {
-    const counted = this.nodes.filter((n) => n.engine !== engine).map((n) => acks.get(n.engine.replicaId) ?? new Map<string, number>());
-    const stable = stableVector({ own: engine.vv, counted, latestDeps: latest.byOrigin });
+  private checkedStable(engine: ReplicaEngine, latest: LatestDeps, acks: Map<string, Map<string, number>>, reports: Map<string, Map<string, number>>): Map<string, number> {
+    const peers = this.nodes.filter((n) => n.engine !== engine);
+    const counted = peers.map((n) => acks.get(n.name) ?? new Map<string, number>());
+    const reported = peers.map((n) => reports.get(n.name) ?? new Map<string, number>());
+    const stable = stableVector({ own: engine.vv, counted, reported, latestDeps: latest.byOrigin });
     for (const op of this.log) {
       if (engine.isDuplicate(op)) continue;
       assert.ok(vvDominates(op.ctx.deps, stable), `unapplied op ${op.ctx.origin}:${op.ctx.seq} does not depend on the stable vector`);
@@ -111,7 +177,18 @@ class Cluster {
     const sender = this.nodes[from % this.nodes.length]!;
     const receiver = this.nodes[to % this.nodes.length]!;
     if (sender === receiver) return;
-    receiver.acks.set(sender.engine.replicaId, new Map(sender.engine.vv));
+    // Merged, as PeerRecord merges acks: an ack never takes back what an earlier one said.
+    const acked = receiver.acks.get(sender.name) ?? new Map<string, number>();
+    vvMergeInto(acked, Cluster.durableVector(sender));
+    receiver.acks.set(sender.name, acked);
+    // What it holds: its vector, and the ops waiting in its inbox (CausalBuffer.held). A new
+    // incarnation's report replaces the old one's, which may show ops its crash lost.
+    const previous = receiver.reports.get(sender.name);
+    const held = previous !== undefined && receiver.reporters.get(sender.name) === sender.engine.replicaId ? previous : new Map<string, number>();
+    receiver.reporters.set(sender.name, sender.engine.replicaId);
+    vvMergeInto(held, sender.engine.vv);
+    for (const op of sender.inbox) if ((held.get(op.ctx.origin) ?? 0) < op.ctx.seq) held.set(op.ctx.origin, op.ctx.seq);
+    receiver.reports.set(sender.name, held);
   }
 
   gc(at: number): void {
@@ -121,6 +198,7 @@ class Cluster {
   /** Delivers every op everywhere (the log is in creation order: a causal order), then everyone acks everyone. */
   syncAll(): void {
     for (const node of this.nodes) for (const op of this.log) node.engine.applyRemote(op);
+    for (let i = 0; i < this.nodes.length; i++) this.fsync(i);
     for (let i = 0; i < this.nodes.length; i++) for (let j = 0; j < this.nodes.length; j++) this.ack(i, j);
   }
 
@@ -129,6 +207,8 @@ class Cluster {
       if (step.kind === 'op') this.local(step.replica, KEYS[step.key % KEYS.length]!, step.action);
       else if (step.kind === 'deliver') this.deliver(step.replica, step.pick);
       else if (step.kind === 'ack') this.ack(step.from, step.to);
+      else if (step.kind === 'fsync') this.fsync(step.replica);
+      else if (step.kind === 'crash') this.crash(step.replica, step.keep, step.holder);
       else this.gc(step.replica);
     }
   }
@@ -158,6 +238,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('deliver' as const), replica: fc.nat(2), pick: fc.nat(100) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('ack' as const), from: fc.nat(2), to: fc.nat(2) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('gc' as const), replica: fc.nat(2) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('fsync' as const), replica: fc.nat(2) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), replica: fc.nat(2), keep: fc.nat(8), holder: fc.nat(1) }) },
 );
 
 const scriptArb = fc.record({ before: fc.array(stepArb, { minLength: 10, maxLength: 70, size: 'max' }), after: fc.array(stepArb, { maxLength: 50, size: 'max' }) });
@@ -201,11 +283,38 @@ describe('Tombstone GC by causal stability: properties', function () {
     for (let i = 0; i < 40; i++) cluster.deliver(0, i);
     const r0 = cluster.nodes[0]!;
     assert.equal(r0.engine.keyspace.tombstoneCount(), 1);
+    cluster.fsync(1);
+    cluster.fsync(2);
     cluster.ack(1, 0);
     cluster.ack(2, 0);
     // r0 applied everything now; r1 and r2 acked before applying each other's op.
     assert.equal(r0.collector.collectAll(), 0, 'r2 had not seen the pop when it acked: not stable');
     cluster.syncAll();
     assert.equal(r0.collector.collectAll(), 1);
+  });
+
+  it('after kill -9, an op of our previous incarnation that a peer still holds keeps what it did not see from being collected here', () => {
+    const cluster = new Cluster(3);
+    cluster.local(0, 'q', { kind: 'rpush', n: 3 });
+    cluster.syncAll();
+    // r0 appends after its last element; the op reaches r2 (parked there) but not r0's disk.
+    cluster.local(0, 'q', { kind: 'rpush', n: 1 });
+    const lost = cluster.log[cluster.log.length - 1]!;
+    cluster.crash(0, 1, 1);
+    assert.deepEqual(cluster.nodes[2]!.inbox, [lost]);
+    // Concurrently r1 pops that last element; everyone applies the pop durably and acks it.
+    cluster.local(1, 'q', { kind: 'rpop' });
+    const pop = cluster.log[cluster.log.length - 1]!;
+    for (const node of cluster.nodes) node.engine.applyRemote(pop);
+    for (let i = 0; i < 3; i++) cluster.fsync(i);
+    cluster.ack(1, 0);
+    cluster.ack(2, 0);
+    const r0 = cluster.nodes[0]!;
+    // Without r2's report of the held op, r0 would collect the popped element (checkedStable would throw).
+    assert.equal(r0.collector.collectAll(), 0, 'the held op was appended after the popped element without seeing the pop');
+    assert.equal(r0.engine.applyRemote(lost), 'applied');
+    cluster.syncAll();
+    assert.equal(r0.collector.collectAll(), 1);
+    assert.deepEqual(visible(r0), visible(cluster.nodes[1]!));
   });
 });

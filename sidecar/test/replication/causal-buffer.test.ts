@@ -100,4 +100,20 @@ describe('causal buffer', () => {
       assert.equal(new StateDigest(c.engine).digest(), expected);
     }), { numRuns: 300 });
   });
+
+  it('held(): its vector plus the highest parked op per origin (reported to peers for tombstone GC); clear() forgets the parked', () => {
+    const a = engine('a~1');
+    set(a.engine, 'k1', 'a1');
+    set(a.engine, 'k2', 'a2');
+    set(a.engine, 'k3', 'a3');
+    const c = engine('c~1');
+    set(c.engine, 'x', 'c1');
+    const buffer = new CausalBuffer(c.engine);
+    assert.equal(buffer.offer([a.ops[2]!]), 0);
+    assert.deepEqual(buffer.held(), new Map([['c~1', 1], ['a~1', 3]]), 'a:3 waits for a:1..2 but exists here');
+    assert.equal(buffer.offer([a.ops[0]!]), 1);
+    assert.deepEqual(buffer.held(), new Map([['c~1', 1], ['a~1', 3]]));
+    buffer.clear();
+    assert.deepEqual(buffer.held(), new Map([['c~1', 1], ['a~1', 1]]));
+  });
 });
