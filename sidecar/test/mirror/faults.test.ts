@@ -92,6 +92,24 @@ describe('mirror faults: restart, FLUSHALL, start-up rebuild', function () {
     await assertMirrorEqualsStore(sidecar, mirror);
   });
 
+  it('answers clients while a rebuild runs (it yields between chunks), and ends equal to the store', async () => {
+    sidecar = await startSidecar(['--mirror', server.url]);
+    client = await RawClient.connect(sidecar.resp.port);
+    for (let i = 0; i < 8; i++) await client.pipeline(Array.from({ length: 5000 }, (_, j) => ['SET', `r:${i}:${j}`, String(j)]));
+    await settled(sidecar);
+    const m = sidecar.mirror!;
+    assert.equal((await client.call(['CRDT.MIRROR', 'REBUILD'])).toString('latin1'), '+OK\r\n');
+    let answeredMidRebuild = 0;
+    for (let i = 0; m.progress !== undefined; i++) {
+      const reply = (await client.call(['INCR', 'during'])).toString('latin1');
+      assert.equal(reply, `:${i + 1}\r\n`);
+      if (m.progress !== undefined && m.progress.visited < m.progress.total) answeredMidRebuild += 1;
+    }
+    assert.ok(answeredMidRebuild > 0, 'no client command was answered while the rebuild was under way');
+    mirror = server.client();
+    await assertMirrorEqualsStore(sidecar, mirror);
+  });
+
   it('serves and rebuilds when the mirror is unreachable at start-up', async () => {
     await server.kill();
     sidecar = await startSidecar(['--mirror', server.url]);

@@ -100,27 +100,67 @@ export function storeSnapshot(sidecar: Sidecar, now = Date.now()): Snapshot {
   return out;
 }
 
-/** The mirror's keys read with plain commands (no sidecar code involved). */
+/** The mirror's keys read with plain commands (no sidecar code involved), pipelined in batches. */
 export async function mirrorSnapshot(redis: Redis): Promise<Snapshot> {
   const out: Snapshot = new Map();
-  const keys = (await redis.keysBuffer('*')).map((k) => k.toString('latin1'));
-  for (const key of keys) {
-    const k = Buffer.from(key, 'latin1');
-    const type = await redis.type(k);
-    const at = Number(await redis.call('PEXPIRETIME', k));
-    const text = (b: Buffer): string => b.toString('latin1');
-    let value: string;
-    switch (type) {
-      case 'string': value = `string ${JSON.stringify(text((await redis.getBuffer(k)) ?? Buffer.alloc(0)))}`; break;
-      case 'list': value = `list ${JSON.stringify((await redis.lrangeBuffer(k, 0, -1)).map(text))}`; break;
-      case 'set': value = `set ${JSON.stringify((await redis.smembersBuffer(k)).map(text).sort())}`; break;
-      case 'hash': value = `hash ${JSON.stringify(pairs(await flat(redis, ['HGETALL', k]), (v) => v).sort())}`; break;
-      case 'zset': value = `zset ${JSON.stringify(pairs(await flat(redis, ['ZRANGE', k, '0', '-1', 'WITHSCORES']), (v) => String(/^[+-]?inf/i.test(v) ? (v.startsWith('-') ? -Infinity : Infinity) : Number(v))).sort())}`; break;
-      case 'none': continue;
-      default: value = type;
-    }
-    out.set(key, `${value} @${at}`);
+  const keys = await redis.keysBuffer('*');
+  for (let i = 0; i < keys.length; i += 500) {
+    const batch = keys.slice(i, i + 500);
+    const heads = await run(redis, batch.flatMap((k) => [['TYPE', k], ['PEXPIRETIME', k]]));
+    const typed = batch.map((key, j) => ({ key, type: text(heads[2 * j]), at: Number(heads[2 * j + 1]) })).filter((k) => k.type !== 'none');
+    const values = await run(redis, typed.map(({ key, type }) => readCommand(type, key)));
+    typed.forEach(({ key, type, at }, j) => out.set(key.toString('latin1'), `${canonicalReply(type, values[j])} @${at}`));
   }
+  return out;
+}
+
+function text(value: unknown): string {
+  return Buffer.isBuffer(value) ? value.toString('latin1') : String(value);
+}
+
+function readCommand(type: string, key: Buffer): (string | Buffer)[] {
+  switch (type) {
+    case 'string': return ['GET', key];
+    case 'list': return ['LRANGE', key, '0', '-1'];
+    case 'set': return ['SMEMBERS', key];
+    case 'hash': return ['HGETALL', key];
+    case 'zset': return ['ZRANGE', key, '0', '-1', 'WITHSCORES'];
+    default: return ['TYPE', key];
+  }
+}
+
+function canonicalReply(type: string, reply: unknown): string {
+  const items = flatten(reply);
+  switch (type) {
+    case 'string': return `string ${JSON.stringify(reply === null ? '' : text(reply))}`;
+    case 'list': return `list ${JSON.stringify(items)}`;
+    case 'set': return `set ${JSON.stringify(items.sort())}`;
+    case 'hash': return `hash ${JSON.stringify(pairs(items, (v) => v).sort())}`;
+    case 'zset': return `zset ${JSON.stringify(pairs(items, (v) => String(/^[+-]?inf/i.test(v) ? (v.startsWith('-') ? -Infinity : Infinity) : Number(v))).sort())}`;
+    default: return type;
+  }
+}
+
+/** Runs commands in one pipeline (Buffer replies); a command error fails the snapshot. */
+async function run(redis: Redis, commands: (string | Buffer)[][]): Promise<unknown[]> {
+  if (commands.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const [name, ...args] of commands) pipeline.callBuffer(text(name), ...args);
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, value]) => {
+    if (error !== null) throw error;
+    return value;
+  });
+}
+
+function flatten(reply: unknown): string[] {
+  const out: string[] = [];
+  const walk = (item: unknown): void => {
+    if (Array.isArray(item)) for (const inner of item) walk(inner);
+    else if (item instanceof Map) for (const [k, v] of item) { walk(k); walk(v); }
+    else if (item !== null && item !== undefined) out.push(text(item));
+  };
+  walk(reply);
   return out;
 }
 
