@@ -1,6 +1,7 @@
 /**
  * Issues, renews and rotates the cluster's certificates (internal issuer), writing
- * the CA Secret and one TLS Secret per member pod. Decisions come from certs/
+ * the CA Secret and one TLS Secret per member pod; with tls.issuer certManager it
+ * hands the leaves to cert-manager instead (cert-manager.ts). Decisions come from certs/
  * (pure); this file only reads and writes Secrets. Every pass is idempotent: a
  * certificate is reissued only when the renewal rule says so.
  */
@@ -11,9 +12,10 @@ import {
 } from '../certs/index.js';
 import type { V1Secret } from '@kubernetes/client-node';
 import {
-  CA_PHASE_ANNOTATION, CA_PHASE_SINCE_ANNOTATION, buildCaSecret, buildMemberTlsSecret, buildPodTlsSecret, memberDnsNames, memberTlsSecretName, namesFor, type CaMaterial,
+  CA_PHASE_ANNOTATION, CA_PHASE_SINCE_ANNOTATION, MEMBER_LABEL, buildCaSecret, buildMemberTlsSecret, buildPodTlsSecret, memberDnsNames, memberTlsSecretName, namesFor, type CaMaterial,
 } from '../resources/index.js';
 import { parseDuration } from '../util/duration.js';
+import { ensureCertManagerCertificates } from './cert-manager.js';
 import type { ReconcileDeps } from './deps.js';
 import { annotation, secretText } from './secret-data.js';
 
@@ -113,11 +115,13 @@ function trustAndSigner(ca: CaMaterial, remotePems: readonly string[]): { signer
 }
 
 export async function ensureCertificates(deps: ReconcileDeps, cluster: RedisCRDTCluster, ordinals: readonly number[], memberIds: readonly string[] = []): Promise<CertificatesOutcome> {
+  const targets = [...ordinals.map((o) => replicaTarget(deps, cluster, o)), ...memberIds.map((m) => memberTarget(cluster, m))];
   if (cluster.spec.tls.issuer === 'certManager') {
-    return { ready: false, message: 'tls.issuer certManager is not implemented by this operator version', leafNotAfter: new Map() };
+    // cert-manager issues and renews; the operator never creates a CA in this mode.
+    const ref = { apiVersion: cluster.apiVersion, kind: cluster.kind, name: cluster.metadata.name, namespace: cluster.metadata.namespace, uid: cluster.metadata.uid };
+    return ensureCertManagerCertificates(deps, cluster, targets, ref);
   }
   const existing = await readCa(deps, cluster);
-  const targets = [...ordinals.map((o) => replicaTarget(deps, cluster, o)), ...memberIds.map((m) => memberTarget(cluster, m))];
   const leavesOnCurrent = existing === undefined ? false : await allSignedBy(deps, cluster, targets, existing.certPem);
   const ca = await stepCa(deps, cluster, existing, leavesOnCurrent);
   await deps.kube.apply(buildCaSecret(cluster, ca));
@@ -150,6 +154,8 @@ export interface LeafTarget {
   commonName: string;
   secretName: string;
   dnsNames: string[];
+  /** The label that ties the Secret to its pod (also copied onto cert-manager's Secret). */
+  labels: Record<string, string>;
   build(material: { certPem: string; keyPem: string; trustBundlePem: string }): V1Secret;
 }
 
@@ -160,6 +166,7 @@ function replicaTarget(deps: ReconcileDeps, cluster: RedisCRDTCluster, ordinal: 
     commonName: pod,
     secretName: names.podTlsSecret(ordinal),
     dnsNames: podDnsNames({ pod, headlessService: names.headlessService, namespace: cluster.metadata.namespace, clusterDomain: deps.options.clusterDomain, extraDNSNames: cluster.spec.tls.extraDNSNames }),
+    labels: { 'rediscrdt.io/pod': pod },
     build: (m) => buildPodTlsSecret(cluster, { ordinal, ...m }),
   };
 }
@@ -169,6 +176,7 @@ export function memberTarget(cluster: RedisCRDTCluster, memberId: string): LeafT
     commonName: memberId,
     secretName: memberTlsSecretName(cluster.metadata.name, memberId),
     dnsNames: memberDnsNames(memberId),
+    labels: { [MEMBER_LABEL]: memberId },
     build: (m) => buildMemberTlsSecret(cluster, { memberId, ...m }),
   };
 }

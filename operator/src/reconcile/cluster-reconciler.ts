@@ -10,6 +10,7 @@ import type { ReconcileResult } from '../controller/controller.js';
 import type { InvolvedObject } from '../controller/events.js';
 import { toWire } from '../controller/wire.js';
 import { buildPeersConfigMap, buildStatefulSet, memberTlsSecretName, namesFor, ordinalOf, peersFile } from '../resources/index.js';
+import { deleteMemberCertificate } from './cert-manager.js';
 import { ensureCertificates } from './certificates.js';
 import type { ReconcileDeps } from './deps.js';
 import { memberPeers, observeMembers } from './members.js';
@@ -113,6 +114,7 @@ async function actOnDataPlane(deps: ReconcileDeps, cluster: RedisCRDTCluster, pl
 async function retireMembers(deps: ReconcileDeps, cluster: RedisCRDTCluster, departed: readonly string[]): Promise<void> {
   const { namespace, name } = cluster.metadata;
   for (const memberId of departed) {
+    if (cluster.spec.tls.issuer === 'certManager') await deleteMemberCertificate(deps, namespace, memberTlsSecretName(name, memberId));
     await deps.kube.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: memberTlsSecretName(name, memberId) });
     deps.log.info('Retired injected member', { namespace, name, member: memberId });
     deps.events.record(involved(cluster), 'Normal', 'MemberRetired', `Injected member ${memberId} left the cluster (its pod is gone)`);

@@ -14,3 +14,4 @@ export * from './sidecar-container.js';
 export * from './service-monitor.js';
 export * from './injection.js';
 export * from './member-tls-secret.js';
+export * from './cert-manager-certificate.js';

@@ -41,6 +41,9 @@ export async function admitPod(deps: InjectorDeps, request: AdmissionRequest): P
   if (!patch.ok) return { kind: 'deny', code: 422, message: `cannot inject the redis-crdt sidecar: ${patch.message}` };
   // A dry run must have no side effects (the configuration declares sideEffects: NoneOnDryRun).
   if (request.dryRun) return { kind: 'patch', patch: patch.patch };
+  // cert-manager cannot issue within an admission call: the reconciler applies the member's
+  // Certificate once it sees the pod, and the kubelet holds the pod until the Secret exists.
+  if (cluster.spec.tls.issuer === 'certManager') return { kind: 'patch', patch: patch.patch };
   const material = await signingMaterial(deps.reconcile, cluster);
   if (material === undefined) {
     return { kind: 'deny', code: 503, message: `RedisCRDTCluster ${namespace}/${clusterName} has no CA yet (the operator is still creating it); the pod's controller retries` };

@@ -70,10 +70,11 @@ describe('Helm chart redis-crdt-operator', () => {
     const block = rbac.slice(rbac.indexOf('rules:'), rbac.indexOf('---'));
     const rules = (YAML.parse(block) as { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> }).rules;
     const can = (group: string, resource: string, verb: string): boolean => rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
-    const writes: Array<[string, string]> = [['', 'secrets'], ['', 'configmaps'], ['', 'services'], ['apps', 'statefulsets'], ['policy', 'poddisruptionbudgets'], ['networking.k8s.io', 'networkpolicies'], ['monitoring.coreos.com', 'servicemonitors']];
+    const writes: Array<[string, string]> = [['', 'secrets'], ['', 'configmaps'], ['', 'services'], ['apps', 'statefulsets'], ['policy', 'poddisruptionbudgets'], ['networking.k8s.io', 'networkpolicies'], ['monitoring.coreos.com', 'servicemonitors'], ['cert-manager.io', 'certificates']];
     for (const [g, r] of writes) for (const v of ['get', 'create', 'patch']) assert.ok(can(g, r, v), `${v} ${g}/${r}`);
     for (const r of ['rediscrdtclusters', 'statefulsets', 'pods', 'secrets']) assert.ok(can(r === 'rediscrdtclusters' ? 'rediscrdt.io' : r === 'statefulsets' ? 'apps' : '', r, 'watch'), `watch ${r}`);
     assert.ok(can('rediscrdt.io', 'rediscrdtclusters/status', 'patch'));
+    assert.ok(can('cert-manager.io', 'certificates', 'delete'), 'a departed member\'s Certificate is deleted with tls.issuer certManager');
     assert.ok(can('', 'pods', 'delete') && can('', 'persistentvolumeclaims', 'delete') && can('', 'persistentvolumeclaims', 'patch'));
     assert.ok(!/\*/.test(block), 'no wildcards');
     assert.ok(!can('', 'secrets', 'delete') && !can('rediscrdt.io', 'rediscrdtclusters', 'patch'), 'nothing beyond what is used');
