@@ -7,6 +7,9 @@
 import assert from 'node:assert/strict';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { judgeIssuedLeaf } from '../../src/reconcile/cert-manager.js';
+import type { ObjectLister } from '../../src/reconcile/deps.js';
+import { admitPod } from '../../src/webhook/injector.js';
+import { applyPatch } from '../webhook/json-patch.js';
 import { startPods } from '../fixtures/fake-data-plane.js';
 import { Env } from '../fixtures/reconcile-env.js';
 import { DAY, names, testCa, testLeaf } from '../fixtures/pki.js';
@@ -21,6 +24,19 @@ async function issueAsCertManager(env: Env, ordinal: number, ca: { certPem: stri
   const cert = env.kube.find('cert-manager.io/v1', 'Certificate', 'prod', `cache-${ordinal}-tls`);
   assert.ok(cert !== undefined, `Certificate cache-${ordinal}-tls applied`);
   env.kube.put({ ...cert, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired' }] } });
+}
+
+/** Label-selector listing over the in-memory API server (`k=v` and bare `k` terms), as the informers' lister answers. */
+function lister(env: Env): ObjectLister {
+  return {
+    list: (apiVersion, kind, namespace, selector) => Promise.resolve(env.kube.ofKind(kind).filter((o) => {
+      const meta = o['metadata'] as { namespace?: string; labels?: Record<string, string> };
+      return o['apiVersion'] === apiVersion && meta.namespace === namespace && selector.split(',').every((term) => {
+        const [k = '', v] = term.split('=');
+        return v === undefined ? meta.labels?.[k] !== undefined : meta.labels?.[k] === v;
+      });
+    }) as KubernetesObject[]),
+  };
 }
 
 describe('reconcile: tls.issuer certManager', () => {
@@ -97,5 +113,28 @@ describe('reconcile: tls.issuer certManager', () => {
     assert.ok(!notReady.ok && notReady.why === 'Certificate not Ready (DoesNotExist: Issuer corp-ca not found)');
     const garbage = judgeIssuedLeaf({ ...base, certPem: 'not a certificate' });
     assert.ok(!garbage.ok && /Unparseable certificate/.test(garbage.why));
+  });
+
+  it('injected members: admission issues nothing, the reconciler applies the member Certificate and deletes it when the member departs', async () => {
+    const env = new Env({ replicas: 0, tls: CERT_MANAGER });
+    env.deps.lister = lister(env);
+    await env.reconcile();
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'counter-1', namespace: 'prod', labels: { 'rediscrdt.io/inject': 'cache' } }, spec: { containers: [{ name: 'app', image: 'node:20' }] } };
+    const decision = await admitPod({ reconcile: env.deps, randomSuffix: () => 'ab12z' }, { uid: 'u-1', namespace: 'prod', operation: 'CREATE', kind: '/v1/Pod', dryRun: false, object: pod });
+    assert.equal(decision.kind, 'patch', decision.kind === 'deny' ? decision.message : '');
+    assert.equal(env.kube.ofKind('Secret').length, 0, 'cert-manager cannot issue inside the admission call; nothing is issued there');
+    env.kube.put({ ...applyPatch(pod, decision.kind === 'patch' ? decision.patch : []), status: { phase: 'Pending' } });
+    await env.reconcile();
+    const [cert] = env.kube.ofKind('Certificate');
+    const name = String((cert?.['metadata'] as { name: string }).name);
+    assert.equal(name, 'cache-counter-1-ab12z-tls');
+    assert.deepEqual((cert?.['spec'] as { dnsNames: string[]; secretTemplate: { labels: Record<string, string> } }).dnsNames, ['counter-1-ab12z']);
+    assert.equal((cert?.['spec'] as { secretTemplate: { labels: Record<string, string> } }).secretTemplate.labels['rediscrdt.io/member'], 'counter-1-ab12z');
+    // The pod is gone and cert-manager had written the Secret (with the secretTemplate labels) before.
+    assert.ok(await env.kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: 'prod', name: 'counter-1' }));
+    env.kube.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'prod', labels: (cert?.['spec'] as { secretTemplate: { labels: Record<string, string> } }).secretTemplate.labels, creationTimestamp: '2026-02-01T00:00:00Z' }, data: {} });
+    await env.reconcile();
+    assert.deepEqual(env.kube.ofKind('Certificate'), [], 'the departed member\'s Certificate is deleted, so cert-manager does not recreate its Secret');
+    assert.deepEqual(env.kube.ofKind('Secret'), []);
   });
 });
