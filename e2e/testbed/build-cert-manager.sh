@@ -53,7 +53,7 @@ cp -r "$src" "$stage/src"
 chmod -R u+w "$stage/src"
 log "Building cmd/controller (downloads its dependencies first; several minutes on a cold Go cache)"
 start=$(date +%s)
-(cd "$stage/src" && CGO_ENABLED=0 GOFLAGS="-mod=mod -trimpath" go build -o "$stage/bin/cert-manager-controller" ./cmd/controller)
+(cd "$stage/src" && GOFLAGS=-mod=mod go build -o "$stage/bin/cert-manager-controller" ./cmd/controller)
 log "Built in $(( $(date +%s) - start ))s"
 
 mkdir -p "$stage/crds"
