@@ -53,7 +53,14 @@ cp -r "$src" "$stage/src"
 chmod -R u+w "$stage/src"
 log "Building cmd/controller (downloads its dependencies first; several minutes on a cold Go cache)"
 start=$(date +%s)
-(cd "$stage/src" && GOFLAGS=-mod=mod go build -o "$stage/bin/cert-manager-controller" ./cmd/controller)
+(cd "$stage/src" && GOFLAGS=-mod=mod go build -o "$stage/bin/cert-manager-controller" ./cmd/controller) &
+build=$!
+# The compiler is silent for minutes on a cold cache: show that it is still working.
+while kill -0 "$build" 2>/dev/null; do
+  sleep 30
+  if kill -0 "$build" 2>/dev/null; then log "still building ($(( $(date +%s) - start ))s)"; fi
+done
+wait "$build"
 log "Built in $(( $(date +%s) - start ))s"
 
 mkdir -p "$stage/crds"

@@ -5,8 +5,9 @@
  * not needed and not run). First the operator finds no cert-manager CRDs and says so;
  * then, with the CRDs and controller installed and a CA Issuer bootstrapped from a
  * self-signed ClusterIssuer, cert-manager issues every replica's Secret, the cluster
- * becomes Ready with no operator CA, and a write replicates over mTLS between pods
- * that use cert-manager's certificates.
+ * becomes Ready with no operator CA, a write replicates over mTLS between pods that
+ * use cert-manager's certificates, later reconciles change nothing, and a renewal
+ * (triggered as `cmctl renew` does) reaches the running sidecar with a new key.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,13 +15,15 @@ import { X509Certificate, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import YAML from 'yaml';
-import { runCommand, useCluster, waitFor, type Cluster } from '../../../e2e/harness/index.js';
+import { runCommand, sleep, useCluster, waitFor, type Cluster } from '../../../e2e/harness/index.js';
 import { ManagedProcess } from '../../../e2e/harness/managed-process.js';
 import type { OperatorConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { Manager } from '../../src/manager.js';
+import { REPL_PORT } from '../../src/resources/index.js';
 import { repoPath } from '../fixtures/repo.js';
 import { clusterObject, createNamespace, installCrd, kubectl } from './support.js';
 import { resp } from './resp.js';
@@ -151,6 +154,63 @@ describe('operator e2e: tls.issuer certManager with the real cert-manager contro
     const value = await waitFor('the write to reach cache-1', 30_000, async () => ((await resp(ip1, 6379, ['GET', 'issued-by'])) === 'cert-manager' ? 'ok' : undefined), 250);
     assert.equal(value, 'ok');
   });
+
+  it('changes nothing on later passes: the Certificates and issued Secrets keep their resourceVersions', async function () {
+    this.timeout(60_000);
+    const versions = async (): Promise<string[]> => {
+      const out: string[] = [];
+      for (const i of [0, 1]) {
+        const cert = (await custom().getNamespacedCustomObject({ group: 'cert-manager.io', version: 'v1', namespace: ns, plural: 'certificates', name: `cache-${i}-tls` })) as KubernetesObject;
+        out.push(`Certificate ${i} ${cert.metadata?.resourceVersion ?? ''}`);
+        out.push(`Secret ${i} ${(await core().readNamespacedSecret({ name: `cache-${i}-tls`, namespace: ns })).metadata?.resourceVersion ?? ''}`);
+      }
+      return out;
+    };
+    const before = await versions();
+    // The manager reconciles every 3 s while nothing changes: let it run a few passes.
+    await sleep(10_000);
+    assert.deepEqual(await versions(), before);
+  });
+
+  it('picks up a renewal: cert-manager reissues cache-0 with a new key, the sidecar serves it, replication goes on', async function () {
+    this.timeout(240_000);
+    const before = new X509Certificate(await secretText('cache-0-tls', 'tls.crt'));
+    // What `cmctl renew` does: mark the Certificate Issuing=True (ManuallyTriggered) through its status.
+    const ref = { group: 'cert-manager.io', version: 'v1', namespace: ns, plural: 'certificates', name: 'cache-0-tls' };
+    const cert = (await custom().getNamespacedCustomObject(ref)) as KubernetesObject & { status?: { conditions?: Condition[] } };
+    const conditions = [...(cert.status?.conditions ?? []).filter((c) => c.type !== 'Issuing'), { type: 'Issuing', status: 'True', reason: 'ManuallyTriggered', message: 'Certificate re-issuance manually triggered', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }];
+    await custom().replaceNamespacedCustomObjectStatus({ ...ref, body: { ...cert, status: { ...cert.status, conditions } } });
+    const renewed = await waitFor('cert-manager to reissue cache-0-tls', 120_000, async () => {
+      const now = new X509Certificate(await secretText('cache-0-tls', 'tls.crt'));
+      return now.serialNumber !== before.serialNumber ? now : undefined;
+    }, 1000).catch((e: unknown) => { throw new Error(`${String(e)}; controller log:\n${controller?.tail(40) ?? ''}`); });
+    assert.notEqual(renewed.publicKey.export({ format: 'der', type: 'spki' }).toString('hex'), before.publicKey.export({ format: 'der', type: 'spki' }).toString('hex'), 'rotationPolicy Always: a new key');
+    const ip0 = await podIP(0);
+    const client = { cert: await secretText('cache-1-tls', 'tls.crt'), key: await secretText('cache-1-tls', 'tls.key'), ca: await secretText('cache-1-tls', 'ca.crt') };
+    await waitFor('cache-0 to serve the renewed certificate on its replication port', 120_000, async () => {
+      const served = await servedCertificate(ip0, REPL_PORT, `cache-0.cache-headless.${ns}.svc.cluster.local`, client).catch(() => undefined);
+      return served?.serialNumber === renewed.serialNumber ? true : undefined;
+    }, 1000);
+    assert.equal(await resp(ip0, 6379, ['SET', 'after-renewal', 'still replicating']), '+OK');
+    const ip1 = await podIP(1);
+    const value = await waitFor('the write to reach cache-1', 30_000, async () => ((await resp(ip1, 6379, ['GET', 'after-renewal'])) === 'still replicating' ? 'ok' : undefined), 250);
+    assert.equal(value, 'ok');
+    await waitFor('CertificatesReady after the renewal', 60_000, async () => (condition(await status(), 'CertificatesReady')?.status === 'True' ? true : undefined), 1000);
+  });
+
+  /** The certificate a TLS server presents (mutual TLS: the client shows a peer's certificate). */
+  function servedCertificate(host: string, port: number, servername: string, client: { cert: string; key: string; ca: string }): Promise<X509Certificate> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({ host, port, servername, ...client, ALPNProtocols: ['h2'] }, () => {
+        const raw = socket.getPeerX509Certificate();
+        socket.destroy();
+        if (raw === undefined) reject(new Error('no peer certificate'));
+        else resolve(raw);
+      });
+      socket.once('error', reject);
+      socket.setTimeout(5000, () => socket.destroy(new Error('TLS handshake timed out')));
+    });
+  }
 
   /** The CRDs as cert-manager ships them (minus the Helm-templated labels), then its controller. */
   async function installCertManager(): Promise<void> {
