@@ -39,6 +39,11 @@ export class LogIndex implements OperationSink {
 
   /** Scans the op log once (headers only) to rebuild the checkpoints after a restart. */
   static async build(log: OpLog, engineVv: ReadonlyMap<string, number>): Promise<LogIndex> {
+    // Clients may write while the log is scanned (the RESP port is open): an origin whose
+    // first record comes after the scanned range had, before it, what the vector had now.
+    // Taking the vector after the scan instead put those new ops in the base, and every
+    // peer lacking them got a needless full-state transfer.
+    const atStart = new Map(engineVv);
     const firsts = new Map<string, number>();
     const last = new Map<string, number>();
     const partial: { lsn: number; seen: Map<string, number> }[] = [];
@@ -58,7 +63,7 @@ export class LogIndex implements OperationSink {
       last.set(header.origin, header.seq);
       if (++count % CHECKPOINT_EVERY === 0) partial.push({ lsn, seen: new Map(last) });
     });
-    const baseVv = new Map(engineVv);
+    const baseVv = atStart;
     for (const [origin, first] of firsts) baseVv.set(origin, first - 1);
     for (const [origin, seq] of baseVv) if (seq === 0) baseVv.delete(origin);
     const checkpoints = partial.map(({ lsn, seen }) => ({ lsn, vv: overlay(baseVv, seen, firsts) }));

@@ -146,11 +146,12 @@ export class Replication {
     }
     this.index = await LogIndex.build(this.deps.log, this.deps.engine.vv);
     this.deps.engine.addSink(this.index);
-    // What recovery found is on disk once synced; from here, each op counts once its record is.
-    await this.deps.log.sync();
+    // From here each op counts once its record is durable; what recovery found, once synced
+    // (before any link or feed exists, so no ack can carry it earlier).
     const log = this.deps.log;
     this.durable = new DurableVector({ get lastLsn() { return log.lastLsn; }, durableLsn: () => durableLsnOf(log) }, this.deps.engine.vv);
     this.deps.engine.addSink(this.durable);
+    await log.sync();
     // Apply lag of every replicated op (creation HLC to apply here), whichever peer brought it.
     this.deps.engine.addSink({ onOperation: (op, local) => { if (!local) this.counters.observeLag(Date.now() - hlcPhysicalMs(op.ctx.hlc)); } });
     await this.listen();
