@@ -59,6 +59,11 @@ export class DurableVector implements OperationSink {
     this.holdAfterLsn ??= this.source.lastLsn;
   }
 
+  /** The install failed and our previous state was put back: what our log holds counts again. */
+  installAbandoned(): void {
+    this.holdAfterLsn = undefined;
+  }
+
   /** A snapshot that holds at least `vv` was written (after a full-state install). */
   snapshotted(vv: ReadonlyMap<string, number>): void {
     vvMergeInto(this.durable, vv);

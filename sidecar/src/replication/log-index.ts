@@ -22,6 +22,13 @@ const CHECKPOINT_EVERY = 1024;
  * the oldest position the log still reaches back to (before it, compacted or replaced by
  * a full-state install), and a peer not covering the base needs a full-state transfer.
  */
+export interface SavedLogIndex {
+  readonly base: Checkpoint;
+  readonly checkpoints: readonly Checkpoint[];
+  readonly head: ReadonlyMap<string, number>;
+  readonly sinceCheckpoint: number;
+}
+
 export class LogIndex implements OperationSink {
   private base: Checkpoint;
   private checkpoints: Checkpoint[] = [];
@@ -120,6 +127,23 @@ export class LogIndex implements OperationSink {
       } else high = mid - 1;
     }
     return best;
+  }
+
+  /** Where the index stands, to put back if a full-state install is abandoned (state-install.ts). */
+  save(): SavedLogIndex {
+    return { base: this.base, checkpoints: this.checkpoints.slice(), head: new Map(this.head), sinceCheckpoint: this.sinceCheckpoint };
+  }
+
+  /**
+   * Back to a saved position. Records appended since stay in the log and the ring: peers
+   * may get them again (they drop duplicates); the ring was cleared by the install, and a
+   * feed that needs older records reads them from the log files.
+   */
+  restore(saved: SavedLogIndex): void {
+    this.base = saved.base;
+    this.checkpoints = saved.checkpoints.slice();
+    for (const [origin, seq] of saved.head) if ((this.head.get(origin) ?? 0) < seq) this.head.set(origin, seq);
+    this.sinceCheckpoint = saved.sinceCheckpoint;
   }
 
   /** After a full-state install: the log reaches back only to here. */

@@ -232,7 +232,15 @@ export class Replication {
     const started = Date.now();
     const { engine, log, logger } = this.deps;
     this.durable?.installing();
-    const report = await installPeerState({ engine, log, index: this.index, buffer: this.buffer }, chunks);
+    let report: Awaited<ReturnType<typeof installPeerState>>;
+    try {
+      report = await installPeerState({ engine, log, index: this.index, buffer: this.buffer }, chunks);
+    } catch (error) {
+      // Our previous state was put back: it is in our log and snapshots as before.
+      this.digest.reset();
+      this.durable?.installAbandoned();
+      throw error;
+    }
     this.digest.reset();
     this.counters.resyncsIn += 1;
     logger.info('Installed full state from peer', { peer: peer.id, keys: report.keys, reapplied: report.reapplied, ms: Date.now() - started });

@@ -4,7 +4,7 @@ import { vvDominates } from '../crdt/version-vector.js';
 import type { OpLog } from '../oplog/index.js';
 import type { CausalBuffer } from '../replica/causal-buffer.js';
 import type { ReplicaEngine } from '../replica/engine.js';
-import { installState } from '../replica/snapshots.js';
+import { encodeState, installState } from '../replica/snapshots.js';
 import type { Operation } from '../store/effects.js';
 import type { LogIndex } from './log-index.js';
 import { readOpHeader } from './op-header.js';
@@ -62,13 +62,27 @@ export async function installPeerState(ctx: InstallContext, chunks: readonly Buf
     if (!vvDominates(stateVv, index.baseVersionVector)) throw new Error('the transferred state lacks operations our op log no longer holds; keeping our state');
     missing = await opsMissingFrom(ctx, stateVv);
   }
+  // Our state as it is: put back if our operations cannot be re-applied on the peer's
+  // state (e.g. an insert anchored on an element it collected), so none of them is lost.
+  const previous = encodeState(engine);
+  const previousIndex = index.save();
   // From here on synchronous apart from microtasks: no command or batch runs in between.
-  engine.keyspace.clear();
+  try {
+    const keys = await replaceState(ctx, chunks);
+    index.resetAt(engine.vv);
+    const reapplied = ctx.buffer.offer(missing);
+    if (ctx.buffer.waiting > 0) throw new Error(`${ctx.buffer.waiting} of our operations could not be re-applied on the transferred state`);
+    return { keys, reapplied };
+  } catch (error) {
+    await replaceState(ctx, previous);
+    index.restore(previousIndex);
+    throw new Error(`${(error as Error).message}; kept our own state`);
+  }
+}
+
+async function replaceState(ctx: InstallContext, chunks: readonly Buffer[]): Promise<number> {
+  ctx.engine.keyspace.clear();
   ctx.buffer.clear();
-  engine.vv.clear();
-  const keys = await installState(engine, chunks);
-  index.resetAt(engine.vv);
-  const reapplied = ctx.buffer.offer(missing);
-  if (ctx.buffer.waiting > 0) throw new Error(`${ctx.buffer.waiting} of our operations could not be re-applied on the transferred state`);
-  return { keys, reapplied };
+  ctx.engine.vv.clear();
+  return installState(ctx.engine, chunks);
 }
