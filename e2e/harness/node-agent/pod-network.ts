@@ -48,6 +48,11 @@ export async function createPodNetwork(slot: BedSlot, ip: string, hosts: string,
   const hostSide = `${slot.prefix}h${octet}`;
   const podSide = `${slot.prefix}p${octet}`;
   const etcDir = path.join('/etc/netns', netns);
+  // A namespace outlives `ip netns delete` while a dying process still holds it, and its
+  // veth with it: the previous pod on this address (or a previous bed on this slot) can
+  // leave both behind. Clear them, or the names below collide ("File exists").
+  await runCommand(['ip', 'link', 'delete', hostSide]);
+  await runCommand(['ip', 'netns', 'delete', netns]);
   await mustRun(['ip', 'netns', 'add', netns]);
   try {
     await mustRun(['ip', 'link', 'add', hostSide, 'type', 'veth', 'peer', 'name', podSide]);
