@@ -7,7 +7,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { RedisCRDTCluster } from '../api/v1alpha1/index.js';
 import { MEMBER_LABEL, memberTlsSecretName } from './injection.js';
-import { objectMeta } from './meta.js';
+import { buildTlsSecret } from './pod-tls-secret.js';
 
 export interface MemberTlsMaterial {
   memberId: string;
@@ -16,16 +16,6 @@ export interface MemberTlsMaterial {
   trustBundlePem: string;
 }
 
-const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-
 export function buildMemberTlsSecret(cluster: RedisCRDTCluster, tls: MemberTlsMaterial): V1Secret {
-  const meta = objectMeta(cluster, memberTlsSecretName(cluster.metadata.name, tls.memberId), 'certificates');
-  meta.labels = { ...meta.labels, [MEMBER_LABEL]: tls.memberId };
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: meta,
-    type: 'kubernetes.io/tls',
-    data: { 'tls.crt': b64(tls.certPem), 'tls.key': b64(tls.keyPem), 'ca.crt': b64(tls.trustBundlePem) },
-  };
+  return buildTlsSecret(cluster, memberTlsSecretName(cluster.metadata.name, tls.memberId), { [MEMBER_LABEL]: tls.memberId }, tls);
 }

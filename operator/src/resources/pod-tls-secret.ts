@@ -17,10 +17,13 @@ export interface PodTlsMaterial {
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
-export function buildPodTlsSecret(cluster: RedisCRDTCluster, tls: PodTlsMaterial): V1Secret {
-  const names = namesFor(cluster.metadata.name);
-  const meta = objectMeta(cluster, names.podTlsSecret(tls.ordinal), 'certificates');
-  meta.labels = { ...meta.labels, 'rediscrdt.io/pod': names.pod(tls.ordinal) };
+/** A `kubernetes.io/tls` Secret of the cluster holding one certificate, its key and the trust bundle. */
+export function buildTlsSecret(
+  cluster: RedisCRDTCluster, name: string, labels: Record<string, string>,
+  tls: { certPem: string; keyPem: string; trustBundlePem: string },
+): V1Secret {
+  const meta = objectMeta(cluster, name, 'certificates');
+  meta.labels = { ...meta.labels, ...labels };
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -28,4 +31,9 @@ export function buildPodTlsSecret(cluster: RedisCRDTCluster, tls: PodTlsMaterial
     type: 'kubernetes.io/tls',
     data: { 'tls.crt': b64(tls.certPem), 'tls.key': b64(tls.keyPem), 'ca.crt': b64(tls.trustBundlePem) },
   };
+}
+
+export function buildPodTlsSecret(cluster: RedisCRDTCluster, tls: PodTlsMaterial): V1Secret {
+  const names = namesFor(cluster.metadata.name);
+  return buildTlsSecret(cluster, names.podTlsSecret(tls.ordinal), { 'rediscrdt.io/pod': names.pod(tls.ordinal) }, tls);
 }
