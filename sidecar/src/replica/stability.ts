@@ -18,6 +18,14 @@ export interface StabilityInputs {
    * since has an empty entry in `counted`, and nothing is stable until it does.
    */
   readonly reported?: readonly ReadonlyMap<string, number>[];
+  /**
+   * The incarnation (origin id) of every counted peer and of ourselves that we last heard
+   * from, by replica name; and, per counted peer in `counted` order, the same map from its
+   * latest report. See "Ops of an earlier incarnation" below: when given, a report that
+   * does not name the same incarnations as ours makes the result empty.
+   */
+  readonly incarnations?: ReadonlyMap<string, string>;
+  readonly reportedIncarnations?: readonly (ReadonlyMap<string, string> | undefined)[];
   /** Per origin, the deps of the latest op of that origin applied here (see LatestDeps). */
   readonly latestDeps: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
@@ -36,19 +44,24 @@ export interface StabilityInputs {
  *   those: an op created before its origin saw a removal may still be travelling. We
  *   know they exist when some counted ack shows more of origin `o` than we have applied
  *   or holds (the creator acknowledges its own ops; a peer holding an old incarnation's
- *   ops reports those, even while they wait in its causal buffer). Ops of one origin are created in sequence, so every unapplied
- *   op of `o` depends on at least what the latest applied op of `o` did, plus that op
- *   itself. Without such an op (nothing of `o` applied since start) nothing bounds
+ *   ops reports those, even while they wait in its causal buffer). Ops of one origin
+ *   are created in sequence, so every unapplied op of `o` depends on at least what the
+ *   latest applied op of `o` did, plus that op itself. Without such an op (nothing of `o` applied since start) nothing bounds
  *   them and the result is empty: no GC until they arrive.
  *
- * - Ops of an earlier incarnation of *this* replica that a crash lost here but that had
- *   reached a peer (ops stream before they are durable): our `own` vector went back
- *   below them, and only the peer that holds them knows they exist. Every peer that
- *   holds one reports it (held, above) in its first hello to this process, because the
- *   stream that brought it from the old incarnation ended before it could connect to us
- *   again; until every counted peer has spoken, its empty ack keeps the result empty.
- *   Once reported, the origin is pending as above (its deps are at least what was on
- *   disk here before the crash, so they cover anything stable here).
+ * - Ops of an earlier incarnation of any replica (ours included) that its crash lost
+ *   from its own log but that had reached a peer (ops stream before they are durable).
+ *   Its creator will never acknowledge them: the new incarnation's vector went back below
+ *   them. Only the replicas that got them know they exist, and they report them (held,
+ *   above), but a report taken before such an op arrived does not show it, and an op may
+ *   still be in flight on a stream from the dead process. So a report counts only once it
+ *   names, for every replica, the incarnation we know as current: its sender had heard
+ *   from that incarnation, and on hearing of it dropped any stream it still had from an
+ *   older one (replication.ts), so nothing of the older one can reach it directly later.
+ *   Every op of a dead incarnation is then in some report (whoever relays one applied it,
+ *   so received it before its own report or from someone whose report shows it) and its
+ *   origin is pending as above. Until every counted peer has sent such a report, nothing
+ *   is stable.
  *
  * The result is the pointwise minimum of those bounds. It does not bound ops of
  * replicas that are not counted (removed, or silent past the timeout: that is the
@@ -57,6 +70,7 @@ export interface StabilityInputs {
  */
 export function stableVector(inputs: StabilityInputs): VersionVector {
   const { own, counted, latestDeps } = inputs;
+  if (inputs.incarnations !== undefined && !reportsAreCurrent(inputs.incarnations, inputs.reportedIncarnations ?? [])) return new Map();
   const bounds: ReadonlyMap<string, number>[] = [own, ...counted];
   for (const origin of pendingOrigins(own, [...counted, ...(inputs.reported ?? [])])) {
     const deps = latestDeps.get(origin);
@@ -66,6 +80,15 @@ export function stableVector(inputs: StabilityInputs): VersionVector {
     bounds.push(bound);
   }
   return vvMeet(bounds);
+}
+
+/** Whether every report names, for every replica, the incarnation we know as current. */
+export function reportsAreCurrent(incarnations: ReadonlyMap<string, string>, reported: readonly (ReadonlyMap<string, string> | undefined)[]): boolean {
+  for (const view of reported) {
+    if (view === undefined) return false;
+    for (const [replica, origin] of incarnations) if (view.get(replica) !== origin) return false;
+  }
+  return true;
 }
 
 /** Origins some counted peer has acknowledged (or reported holding) further than we have applied. */

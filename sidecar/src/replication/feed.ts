@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { LogIndex } from './log-index.js';
 import { readOpHeader } from './op-header.js';
 import type { LogRecord } from './recent-ops.js';
-import { vvFromWire, vvToWire, type HelloMsg, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
+import { incarnationsFromWire, vvFromWire, vvToWire, type HelloMsg, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
 
 export const MAX_OPS_PER_MESSAGE = 512;
 const DISK_WINDOW = 8192;
@@ -47,6 +47,8 @@ export class Feed {
   readonly durableAcked = new Map<string, number>();
   /** What the caller reported holding, applied or waiting for dependencies (tombstone GC). */
   readonly held = new Map<string, number>();
+  /** The incarnations the caller's latest report named (replica/stability.ts). */
+  incarnations: ReadonlyMap<string, string> = new Map();
   /** The vector of the full state we sent it (its ops are not sent again; not an ack). */
   private readonly stateSent = new Map<string, number>();
   lastHeardAt = Date.now();
@@ -90,6 +92,7 @@ export class Feed {
       vvMergeInto(this.durableAcked, vvFromWire(message.durableVersionVector));
       vvMergeInto(this.held, vvFromWire(message.versionVector));
       vvMergeInto(this.held, vvFromWire(message.heldVersionVector));
+      this.incarnations = incarnationsFromWire(message.incarnations);
       this.host.acked(this);
       return;
     }
@@ -104,6 +107,7 @@ export class Feed {
     vvMergeInto(this.durableAcked, vvFromWire(hello.durableVersionVector ?? []));
     vvMergeInto(this.held, vvFromWire(hello.versionVector));
     vvMergeInto(this.held, vvFromWire(hello.heldVersionVector ?? []));
+    this.incarnations = incarnationsFromWire(hello.incarnations ?? []);
     this.host.opened(this);
     this.send({ kind: 'membership', ...this.host.membership() });
     this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_MS);
@@ -116,7 +120,7 @@ export class Feed {
   }
 
   private sendHeartbeat(): void {
-    this.send({ kind: 'heartbeat', sentAtMs: Date.now(), versionVector: vvToWire(this.host.engine.vv) });
+    this.send({ kind: 'heartbeat', sentAtMs: Date.now(), versionVector: vvToWire(this.host.engine.vv), originId: this.host.engine.replicaId });
   }
 
   /** Forwards a local PUBLISH (dropped, not queued, when the stream is congested: best effort). */

@@ -5,7 +5,7 @@ import { readOpHeader } from './op-header.js';
 import type { Logger } from '../observability/logger.js';
 import type { Operation } from '../store/effects.js';
 import type { PeerInfo } from './peer-set.js';
-import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
+import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
 
 export type LinkState = 'connecting' | 'streaming' | 'backoff' | 'paused' | 'stopped';
 
@@ -20,6 +20,8 @@ export interface LinkHost {
   durableVv(): ReadonlyMap<string, number>;
   /** vv() plus what waits in the causal buffer (CausalBuffer.held): reported for GC. */
   heldVv(): ReadonlyMap<string, number>;
+  /** The incarnation we last heard from, per replica (ourselves included): reported for GC. */
+  incarnations(): ReadonlyMap<string, string>;
   credentials(peer: PeerInfo): grpc.ChannelCredentials;
   /** Applies a decoded batch (causal buffer); throws to refuse the stream. */
   applyOps(peer: PeerInfo, ops: Operation[]): void;
@@ -59,6 +61,8 @@ export class PeerLink {
   lastError = '';
   /** The peer's version vector from its last heartbeat (what it has, for lag in ops). */
   peerVv: ReadonlyMap<string, number> = new Map();
+  /** The incarnation (origin id) the current stream comes from, once its first heartbeat arrived. */
+  calleeOrigin: string | undefined;
   private client: grpc.Client | undefined;
   private call: grpc.ClientDuplexStream<ReplicationMessage, Incoming> | undefined;
   private backoffMs = BACKOFF_MIN_MS;
@@ -81,12 +85,13 @@ export class PeerLink {
     this.client = new grpc.Client(this.peer.address, this.host.credentials(this.peer), options);
     const call = this.client.makeBidiStreamRequest<ReplicationMessage, Incoming>(REPLICATE_PATH, serializeMessage, deserialize);
     this.call = call;
+    this.calleeOrigin = undefined;
     call.on('data', (message: Incoming) => this.receive(call, message));
     call.on('error', (error: grpc.ServiceError) => this.disconnected(call, error.details || error.message));
     call.on('end', () => this.disconnected(call, 'stream ended'));
     call.write({
       kind: 'hello',
-      hello: { originId: this.host.originId, replicaId: this.host.replicaId, versionVector: vvToWire(this.host.vv()), address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()) },
+      hello: { originId: this.host.originId, replicaId: this.host.replicaId, versionVector: vvToWire(this.host.vv()), address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()), incarnations: incarnationsToWire(this.host.incarnations()) },
     });
     this.ackInterval = setInterval(() => this.ack(), ACK_EVERY_MS);
   }
@@ -119,6 +124,7 @@ export class PeerLink {
         return this.receiveState(message.chunk, message.last);
       case 'heartbeat':
         this.peerVv = vvFromWire(message.versionVector);
+        this.calleeOrigin = message.originId;
         return;
       case 'membership':
         return this.host.learn(message.peers, message.removed);
@@ -176,7 +182,22 @@ export class PeerLink {
 
   private ack(): void {
     if (this.call === undefined || this.state !== 'streaming' || this.installing) return;
-    this.call.write({ kind: 'ack', versionVector: vvToWire(this.host.vv()), durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()) });
+    this.call.write({ kind: 'ack', versionVector: vvToWire(this.host.vv()), durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()), incarnations: incarnationsToWire(this.host.incarnations()) });
+  }
+
+  /**
+   * The peer's current incarnation is `originId` (its own stream to us said so). A stream
+   * of ours that is not known to come from it may come from an earlier process that
+   * crashed, whose unsynced ops could still be in flight on it: it is dropped now and
+   * reopened at once, so from here on nothing of an older incarnation reaches us directly
+   * (the stable vector relies on that, replica/stability.ts).
+   */
+  expectIncarnation(originId: string): void {
+    if (this.call === undefined || this.calleeOrigin === originId) return;
+    this.host.logger.info('Reopening the replication stream: the peer has a new incarnation', { peer: this.peer.id, incarnation: originId, stream: this.calleeOrigin ?? '(not yet known)' });
+    this.teardown();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.connect();
   }
 
   /** Drops the stream after a protocol violation; logged, retried after backoff. */

@@ -38,8 +38,10 @@ export class PeerRecord {
    * report may show ops its crash lost, which would hold GC back for ever.
    */
   readonly held = new Map<string, number>();
-  /** The origin id (incarnation) `held` comes from. */
+  /** The origin id (incarnation) `held` comes from: its current incarnation, as far as we know. */
   heldFrom = '';
+  /** The incarnations its latest report (of incarnation `heldFrom`) named; see replica/stability.ts. */
+  reportedIncarnations: ReadonlyMap<string, string> | undefined;
   opsIn = 0;
   paused = false;
   /** When we learned of the peer: a peer never heard from is silent since then (GC timeout). */

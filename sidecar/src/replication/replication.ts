@@ -98,6 +98,7 @@ export class Replication {
       vv: () => engine.vv,
       durableVv: () => this.durable?.current() ?? new Map(),
       heldVv: () => this.buffer.held(),
+      incarnations: () => this.incarnations(),
       credentials: (peer) => this.tls?.clientCredentials(peer.id, peer.address, peer.serverName) ?? grpc.credentials.createInsecure(),
       applyOps: (peer, ops) => this.applyOps(peer, ops),
       installState: (peer, chunks) => this.installFullState(peer, chunks),
@@ -276,8 +277,17 @@ export class Replication {
     if (record !== undefined && record.heldFrom !== hello.originId) {
       record.heldFrom = hello.originId;
       record.held.clear();
+      record.reportedIncarnations = undefined;
+      record.link?.expectIncarnation(hello.originId);
     }
     if (record !== undefined) mergeAcks(record, feed);
+  }
+
+  /** The incarnation we last heard from per replica (its latest stream's hello), and ours. */
+  incarnations(records: Iterable<PeerRecord> = this.records.values()): Map<string, string> {
+    const incarnations = new Map([[this.deps.config.replicaId, this.originId]]);
+    for (const record of records) if (record.heldFrom !== '') incarnations.set(record.info.id, record.heldFrom);
+    return incarnations;
   }
 
   private acked(feed: Feed): void {
@@ -351,8 +361,10 @@ export class Replication {
     // Durable acks only: a peer that crashed may have lost applied ops it acknowledged.
     const peers = this.countedPeers();
     const counted = peers.map((record) => record.durableAcked);
-    const reported = peers.map((record) => record.held);
-    return stableVector({ own: this.deps.engine.vv, counted, reported, latestDeps: this.latestDeps.byOrigin });
+    // What exists that we have not applied: what peers hold, and what waits in our buffer.
+    const reported = [...peers.map((record) => record.held), this.buffer.held()];
+    const reportedIncarnations = peers.map((record) => record.reportedIncarnations);
+    return stableVector({ own: this.deps.engine.vv, counted, reported, incarnations: this.incarnations(peers), reportedIncarnations, latestDeps: this.latestDeps.byOrigin });
   }
 
   /** Peers not counted for GC right now (silent past the timeout). */
@@ -410,7 +422,10 @@ export class Replication {
 function mergeAcks(record: PeerRecord, feed: Feed): void {
   vvMergeInto(record.acked, feed.acked);
   vvMergeInto(record.durableAcked, feed.durableAcked);
-  if (feed.hello?.originId === record.heldFrom) vvMergeInto(record.held, feed.held);
+  if (feed.hello?.originId === record.heldFrom) {
+    vvMergeInto(record.held, feed.held);
+    record.reportedIncarnations = feed.incarnations;
+  }
 }
 
 /** Under appendfsync no the OS decides when to sync: a written record survives a process crash. */

@@ -21,6 +21,13 @@ export interface HelloMsg {
   durableVersionVector?: WireVvEntry[];
   /** versionVector plus what waits in the caller's causal buffer: ops that exist (GC). Absent: versionVector. */
   heldVersionVector?: WireVvEntry[];
+  /** The incarnation the caller last heard from, per replica (itself included). Absent: none (GC waits). */
+  incarnations?: WireIncarnation[];
+}
+
+export interface WireIncarnation {
+  replicaId: string;
+  originId: string;
 }
 
 export interface PeerEntryMsg {
@@ -30,11 +37,11 @@ export interface PeerEntryMsg {
 
 export type ReplicationMessage =
   | { readonly kind: 'hello'; readonly hello: HelloMsg }
-  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[]; readonly durableVersionVector: WireVvEntry[]; readonly heldVersionVector: WireVvEntry[] }
+  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[]; readonly durableVersionVector: WireVvEntry[]; readonly heldVersionVector: WireVvEntry[]; readonly incarnations: WireIncarnation[] }
   | { readonly kind: 'ops'; readonly operations: Buffer[] }
   | { readonly kind: 'state'; readonly chunk: Buffer; readonly last: boolean }
   | { readonly kind: 'membership'; readonly peers: PeerEntryMsg[]; readonly removed: string[] }
-  | { readonly kind: 'heartbeat'; readonly sentAtMs: number; readonly versionVector: WireVvEntry[] }
+  | { readonly kind: 'heartbeat'; readonly sentAtMs: number; readonly versionVector: WireVvEntry[]; readonly originId: string }
   | { readonly kind: 'publish'; readonly channel: Buffer; readonly message: Buffer };
 
 export const PROTOCOL_VERSION = 1;
@@ -47,11 +54,11 @@ const type = (): ReturnType<typeof messageType> => messageType('ReplicationMessa
 function toWire(message: ReplicationMessage): Record<string, unknown> {
   switch (message.kind) {
     case 'hello': return { hello: message.hello };
-    case 'ack': return { ack: { versionVector: message.versionVector, durableVersionVector: message.durableVersionVector, heldVersionVector: message.heldVersionVector } };
+    case 'ack': return { ack: { versionVector: message.versionVector, durableVersionVector: message.durableVersionVector, heldVersionVector: message.heldVersionVector, incarnations: message.incarnations } };
     case 'ops': return { ops: { operations: message.operations } };
     case 'state': return { state: { chunk: message.chunk, last: message.last } };
     case 'membership': return { membership: { peers: message.peers, removed: message.removed } };
-    case 'heartbeat': return { heartbeat: { sentAtMs: message.sentAtMs, versionVector: message.versionVector } };
+    case 'heartbeat': return { heartbeat: { sentAtMs: message.sentAtMs, versionVector: message.versionVector, originId: message.originId } };
     case 'publish': return { publish: { channel: message.channel, message: message.message } };
   }
 }
@@ -96,6 +103,18 @@ export function parseVv(value: unknown): WireVvEntry[] {
   });
 }
 
+function parseIncarnations(value: unknown): WireIncarnation[] {
+  return list(value).map((entry) => ({ replicaId: str(obj(entry).replicaId), originId: str(obj(entry).originId) }));
+}
+
+export function incarnationsFromWire(entries: readonly WireIncarnation[]): Map<string, string> {
+  return new Map(entries.filter((e) => e.replicaId !== '').map((e) => [e.replicaId, e.originId]));
+}
+
+export function incarnationsToWire(incarnations: ReadonlyMap<string, string>): WireIncarnation[] {
+  return [...incarnations].map(([replicaId, originId]) => ({ replicaId, originId }));
+}
+
 /** Decodes and validates one message; throws MalformedMessageError. */
 export function parseMessage(buffer: Buffer): ReplicationMessage {
   let decoded: Obj;
@@ -106,11 +125,11 @@ export function parseMessage(buffer: Buffer): ReplicationMessage {
   }
   if (decoded.hello !== undefined) {
     const h = obj(decoded.hello);
-    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector), heldVersionVector: parseVv(h.heldVersionVector) } };
+    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector), heldVersionVector: parseVv(h.heldVersionVector), incarnations: parseIncarnations(h.incarnations) } };
   }
   if (decoded.ack !== undefined) {
     const a = obj(decoded.ack);
-    return { kind: 'ack', versionVector: parseVv(a.versionVector), durableVersionVector: parseVv(a.durableVersionVector), heldVersionVector: parseVv(a.heldVersionVector) };
+    return { kind: 'ack', versionVector: parseVv(a.versionVector), durableVersionVector: parseVv(a.durableVersionVector), heldVersionVector: parseVv(a.heldVersionVector), incarnations: parseIncarnations(a.incarnations) };
   }
   if (decoded.ops !== undefined) return { kind: 'ops', operations: list(obj(decoded.ops).operations).map(bytes) };
   if (decoded.state !== undefined) {
@@ -124,7 +143,7 @@ export function parseMessage(buffer: Buffer): ReplicationMessage {
   }
   if (decoded.heartbeat !== undefined) {
     const h = obj(decoded.heartbeat);
-    return { kind: 'heartbeat', sentAtMs: num(h.sentAtMs), versionVector: parseVv(h.versionVector) };
+    return { kind: 'heartbeat', sentAtMs: num(h.sentAtMs), versionVector: parseVv(h.versionVector), originId: str(h.originId) };
   }
   if (decoded.publish !== undefined) {
     const p = obj(decoded.publish);

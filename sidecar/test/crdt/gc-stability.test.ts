@@ -62,6 +62,10 @@ interface Node {
   readonly reports: Map<string, Map<string, number>>;
   /** Per peer name, the incarnation its report is from. */
   readonly reporters: Map<string, string>;
+  /** Per replica name, the incarnation this one last heard from (its own included). */
+  readonly incarnations: Map<string, string>;
+  /** Per peer name, the incarnations its latest report named. */
+  readonly reportedIncarnations: Map<string, Map<string, string>>;
   /** Ops of crashed incarnations that reached this replica and that it holds (in flight, parked). */
   readonly inbox: Operation[];
   readonly collector: TombstoneCollector;
@@ -91,8 +95,11 @@ class Cluster {
     engine.addSink(latest);
     const applied: Operation[] = [];
     engine.addSink({ onOperation: (op, local) => { applied.push(op); if (local) this.log.push(op); } });
-    const stable = () => this.checkedStable(engine, latest, acks, reports);
-    return { name, engine, applied, durable: 0, latest, acks, reports, reporters: new Map(), inbox: [], collector: new TombstoneCollector(engine.keyspace, stable, { intervalMs: 1000, budget: 7 }), digest: new StateDigest(engine) };
+    const incarnations = new Map([[name, engine.replicaId]]);
+    const reportedIncarnations = new Map<string, Map<string, string>>();
+    const inbox: Operation[] = [];
+    const stable = () => this.checkedStable({ name, engine, latest, acks, reports, incarnations, reportedIncarnations, inbox });
+    return { name, engine, applied, durable: 0, latest, acks, reports, reporters: new Map(), incarnations, reportedIncarnations, inbox, collector: new TombstoneCollector(engine.keyspace, stable, { intervalMs: 1000, budget: 7 }), digest: new StateDigest(engine) };
   }
 
   /** What a replica acknowledges: the ops it applied that survive a crash. */
@@ -133,11 +140,15 @@ class Cluster {
   }
 
   /** The vector this replica computes from its own knowledge, checked against the global truth. */
-  private checkedStable(engine: ReplicaEngine, latest: LatestDeps, acks: Map<string, Map<string, number>>, reports: Map<string, Map<string, number>>): Map<string, number> {
+  private checkedStable(self: Pick<Node, 'name' | 'engine' | 'latest' | 'acks' | 'reports' | 'incarnations' | 'reportedIncarnations' | 'inbox'>): Map<string, number> {
+    const { engine, latest, acks, reports } = self;
     const peers = this.nodes.filter((n) => n.engine !== engine);
     const counted = peers.map((n) => acks.get(n.name) ?? new Map<string, number>());
-    const reported = peers.map((n) => reports.get(n.name) ?? new Map<string, number>());
-    const stable = stableVector({ own: engine.vv, counted, reported, latestDeps: latest.byOrigin });
+    // What the peers reported holding, and what waits here (CausalBuffer.held).
+    const reported = [...peers.map((n) => reports.get(n.name) ?? new Map<string, number>()), Cluster.held(engine, self.inbox)];
+    const incarnations = new Map([...self.incarnations].filter(([name]) => name === self.name || peers.some((n) => n.name === name)));
+    const reportedIncarnations = peers.map((n) => self.reportedIncarnations.get(n.name));
+    const stable = stableVector({ own: engine.vv, counted, reported, incarnations, reportedIncarnations, latestDeps: latest.byOrigin });
     for (const op of this.log) {
       if (engine.isDuplicate(op)) continue;
       assert.ok(vvDominates(op.ctx.deps, stable), `unapplied op ${op.ctx.origin}:${op.ctx.seq} does not depend on the stable vector`);
@@ -186,20 +197,37 @@ class Cluster {
     const previous = receiver.reports.get(sender.name);
     const held = previous !== undefined && receiver.reporters.get(sender.name) === sender.engine.replicaId ? previous : new Map<string, number>();
     receiver.reporters.set(sender.name, sender.engine.replicaId);
-    vvMergeInto(held, sender.engine.vv);
-    for (const op of sender.inbox) if ((held.get(op.ctx.origin) ?? 0) < op.ctx.seq) held.set(op.ctx.origin, op.ctx.seq);
+    vvMergeInto(held, Cluster.held(sender.engine, sender.inbox));
     receiver.reports.set(sender.name, held);
+    // The receiver hears from the sender's incarnation (the stream's hello), and learns which
+    // incarnations the sender heard from. Streams from older incarnations are not modelled:
+    // ops of a crashed incarnation reach others only at the crash (the holder's inbox) or
+    // by relay of what a replica applied.
+    receiver.incarnations.set(sender.name, sender.engine.replicaId);
+    receiver.reportedIncarnations.set(sender.name, new Map(sender.incarnations));
+  }
+
+  /** The engine's vector plus the ops waiting in an inbox (CausalBuffer.held). */
+  private static held(engine: ReplicaEngine, inbox: readonly Operation[]): Map<string, number> {
+    const held = new Map(engine.vv);
+    for (const op of inbox) if ((held.get(op.ctx.origin) ?? 0) < op.ctx.seq) held.set(op.ctx.origin, op.ctx.seq);
+    return held;
   }
 
   gc(at: number): void {
     this.collected += this.nodes[at % this.nodes.length]!.collector.collectAll();
   }
 
-  /** Delivers every op everywhere (the log is in creation order: a causal order), then everyone acks everyone. */
+  /**
+   * Delivers every op everywhere (the log is in creation order: a causal order), then everyone
+   * acks everyone, twice: the second round's reports name every replica's incarnation.
+   */
   syncAll(): void {
     for (const node of this.nodes) for (const op of this.log) node.engine.applyRemote(op);
     for (let i = 0; i < this.nodes.length; i++) this.fsync(i);
-    for (let i = 0; i < this.nodes.length; i++) for (let j = 0; j < this.nodes.length; j++) this.ack(i, j);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < this.nodes.length; i++) for (let j = 0; j < this.nodes.length; j++) this.ack(i, j);
+    }
   }
 
   run(steps: readonly Step[]): void {
@@ -291,6 +319,48 @@ describe('Tombstone GC by causal stability: properties', function () {
     assert.equal(r0.collector.collectAll(), 0, 'r2 had not seen the pop when it acked: not stable');
     cluster.syncAll();
     assert.equal(r0.collector.collectAll(), 1);
+  });
+
+  it('after kill -9 of a peer, a report that does not name its new incarnation may miss its lost ops: nothing is collected until every report does', () => {
+    const cluster = new Cluster(3);
+    cluster.local(0, 'q', { kind: 'rpush', n: 3 });
+    cluster.syncAll();
+    const [r0, , r2] = cluster.nodes as [Node, Node, Node];
+    // r1 appends after the last element; the op is on its way to r0 only, not on r1's disk.
+    cluster.local(1, 'q', { kind: 'rpush', n: 1 });
+    const append = cluster.log[cluster.log.length - 1]!;
+    // Concurrently r2 pops that last element; r0 applies the pop durably and reports to r2.
+    cluster.local(2, 'q', { kind: 'rpop' });
+    const pop = cluster.log[cluster.log.length - 1]!;
+    r0.engine.applyRemote(pop);
+    cluster.fsync(0);
+    cluster.fsync(2);
+    cluster.ack(0, 2);
+    // Only now does the append reach r0; then r1 is killed and restarts without it.
+    assert.equal(r0.engine.applyRemote(append), 'applied');
+    cluster.crash(1, 0, 0);
+    const r1 = cluster.nodes[1]!;
+    // It catches up on everything else (the append would come through r0 later).
+    for (const op of cluster.log) if (op !== append) r1.engine.applyRemote(op);
+    assert.ok(!r1.engine.isDuplicate(append), 'the restarted r1 lost its append');
+    assert.ok(r1.engine.isDuplicate(pop));
+    cluster.fsync(1);
+    cluster.ack(0, 1);
+    cluster.ack(2, 1);
+    cluster.ack(1, 2);
+    // r2 has durable acks covering the pop from r0 and from r1's new incarnation, but r0's
+    // report predates the append and names r1's old incarnation: collecting the popped
+    // element here would orphan the append (checkedStable would throw).
+    assert.equal(r2.engine.keyspace.tombstoneCount(), 1);
+    assert.equal(r2.collector.collectAll(), 0, "r0's report names r1's old incarnation");
+    // r0 reports again, naming r1's new incarnation: the append shows as held, still nothing stable.
+    cluster.ack(0, 2);
+    assert.equal(r2.collector.collectAll(), 0, "the append r0 holds is not applied here yet");
+    assert.equal(r2.engine.applyRemote(append), 'applied');
+    cluster.syncAll();
+    for (const node of cluster.nodes) node.collector.collectAll();
+    for (const node of cluster.nodes) assert.deepEqual(visible(node), visible(r0));
+    assert.equal(r2.engine.keyspace.tombstoneCount(), 0);
   });
 
   it('after kill -9, an op of our previous incarnation that a peer still holds keeps what it did not see from being collected here', () => {
