@@ -41,4 +41,6 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// `redis-crdt-sidecar tls-sync ...`: the TLS copier container of a replica pod (tls-sync/).
+if (process.argv[2] === 'tls-sync') void import('./tls-sync/main.js').then((m) => m.tlsSyncMain(process.argv.slice(3)));
+else void main();

@@ -1,18 +1,19 @@
 /**
- * The replica pod template. It does not depend on the replica count: the TLS
+ * The replica pod template. It does not depend on the replica count: the TLS source
  * volume projects every possible ordinal's Secret (optional), so scaling never
- * changes the template and never triggers a rollout.
+ * changes the template and never triggers a rollout. Only the tls-sync container
+ * mounts that volume; the replica reads its own copy (sidecar-container.ts).
  */
 import type { V1Affinity, V1PodTemplateSpec, V1Toleration, V1TopologySpreadConstraint, V1Volume, V1VolumeProjection } from '@kubernetes/client-node';
 import { MAX_REPLICAS, type RedisCRDTCluster } from '../api/v1alpha1/index.js';
 import { selectorLabels, standardLabels } from './meta.js';
 import { namesFor } from './names.js';
-import { buildRedisContainer, buildSidecarContainer } from './sidecar-container.js';
+import { buildRedisContainer, buildSidecarContainer, buildTlsSyncContainer } from './sidecar-container.js';
 
 /** The image's `node` user; the data volume is group-owned by it through fsGroup. */
 const NODE_UID = 1000;
 
-function tlsVolume(cluster: RedisCRDTCluster): V1Volume {
+function tlsSourceVolume(cluster: RedisCRDTCluster): V1Volume {
   const names = namesFor(cluster.metadata.name);
   const sources = Array.from({ length: MAX_REPLICAS }, (_, ordinal): V1VolumeProjection => ({
     secret: {
@@ -21,7 +22,7 @@ function tlsVolume(cluster: RedisCRDTCluster): V1Volume {
       items: (['tls.crt', 'tls.key', 'ca.crt'] as const).map((key) => ({ key, path: `${names.pod(ordinal)}/${key}` })),
     },
   }));
-  return { name: 'tls', projected: { sources, defaultMode: 0o440 } };
+  return { name: 'tls-source', projected: { sources, defaultMode: 0o440 } };
 }
 
 function defaultAffinity(cluster: RedisCRDTCluster): V1Affinity {
@@ -51,10 +52,13 @@ export function buildPodTemplate(cluster: RedisCRDTCluster): V1PodTemplateSpec {
       enableServiceLinks: false,
       terminationGracePeriodSeconds: 30,
       securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, fsGroup: NODE_UID, seccompProfile: { type: 'RuntimeDefault' } },
+      initContainers: [buildTlsSyncContainer(cluster)],
       containers: [buildSidecarContainer(cluster), buildRedisContainer(cluster)],
       volumes: [
         { name: 'peers', configMap: { name: names.peersConfigMap } },
-        tlsVolume(cluster),
+        tlsSourceVolume(cluster),
+        // This pod's own certificate and key only, in memory (never on the node's disk).
+        { name: 'tls', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
         { name: 'redis-scratch', emptyDir: {} },
         { name: 'tmp', emptyDir: {} },
       ],

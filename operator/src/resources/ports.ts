@@ -12,7 +12,10 @@ export const PATHS = {
   dataDir: '/var/lib/redis-crdt',
   peersDir: '/etc/redis-crdt/peers',
   peersFile: '/etc/redis-crdt/peers/peers.yaml',
+  /** This pod's certificate, key and CA bundle (copied by the tls-sync container). */
   tlsDir: '/etc/redis-crdt/tls',
+  /** Every replica's TLS Secret, one directory per pod: mounted in the tls-sync container only. */
+  tlsSourceDir: '/etc/redis-crdt/tls-all',
 } as const;
 
 /** Key of the peers file inside the peers ConfigMap. */

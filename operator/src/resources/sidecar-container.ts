@@ -15,9 +15,35 @@ const RESTRICTED: V1SecurityContext = {
   capabilities: { drop: ['ALL'] },
 };
 
-/** Where a pod finds its own certificate inside the shared TLS volume (one directory per pod). */
+/** Where the replica finds its own certificate (the tls-sync container copies it there). */
 export function tlsPath(file: 'ca.crt' | 'tls.crt' | 'tls.key'): string {
-  return `${PATHS.tlsDir}/$(POD_NAME)/${file}`;
+  return `${PATHS.tlsDir}/${file}`;
+}
+
+/**
+ * The TLS copier, a native sidecar (an init container that keeps running): the one
+ * container that mounts every replica's TLS Secret (a StatefulSet's single pod template
+ * cannot mount only the pod's own). It copies this pod's files into a memory volume the
+ * replica reads, atomically and again on every rotation, so the replica never sees a
+ * peer's private key. Its startup probe holds the other containers until the first copy.
+ */
+export function buildTlsSyncContainer(cluster: RedisCRDTCluster): V1Container {
+  const { spec } = cluster;
+  return {
+    name: 'tls-sync',
+    image: spec.images.sidecar,
+    imagePullPolicy: spec.images.pullPolicy,
+    restartPolicy: 'Always',
+    args: ['tls-sync', `--from=${PATHS.tlsSourceDir}/$(POD_NAME)`, `--to=${PATHS.tlsDir}`],
+    env: [POD_NAME_ENV],
+    startupProbe: { exec: { command: ['test', '-s', tlsPath('tls.key')] }, periodSeconds: 1, failureThreshold: 600 },
+    resources: { requests: { cpu: '5m', memory: '48Mi' }, limits: { memory: '96Mi' } },
+    volumeMounts: [
+      { name: 'tls-source', mountPath: PATHS.tlsSourceDir, readOnly: true },
+      { name: 'tls', mountPath: PATHS.tlsDir },
+    ],
+    securityContext: RESTRICTED,
+  };
 }
 
 function resources(r: ResourceRequirements): { requests?: Record<string, string>; limits?: Record<string, string> } {

@@ -67,12 +67,18 @@ describe('resources: invariants', () => {
         assert.ok(sidecar?.args?.includes(`--repl-port=${r.REPL_PORT}`) && sidecar.args.includes(`--admin-port=${r.ADMIN_PORT}`));
       });
 
-      it('mounts only volumes the pod declares, and projects each ordinal\'s TLS Secret under its pod name', () => {
+      it('mounts only volumes the pod declares, and projects each ordinal\'s TLS Secret under its pod name into tls-sync only', () => {
         const { sts, containers } = podParts(c);
+        const initContainers = sts.spec?.template.spec?.initContainers ?? [];
         const volumes = new Set((sts.spec?.template.spec?.volumes ?? []).map((v) => v.name));
         const claims = new Set((sts.spec?.volumeClaimTemplates ?? []).map((v) => v.metadata?.name));
-        for (const m of containers.flatMap((x) => x.volumeMounts ?? [])) assert.ok(volumes.has(m.name) || claims.has(m.name), m.name);
-        const tls = sts.spec?.template.spec?.volumes?.find((v) => v.name === 'tls');
+        for (const m of [...containers, ...initContainers].flatMap((x) => x.volumeMounts ?? [])) assert.ok(volumes.has(m.name) || claims.has(m.name), m.name);
+        // Every replica's private key is in tls-source: no container but the native sidecar tls-sync mounts it.
+        const mounting = [...containers, ...initContainers].filter((x) => x.volumeMounts?.some((m) => m.name === 'tls-source')).map((x) => x.name);
+        assert.deepEqual(mounting, ['tls-sync']);
+        assert.equal(initContainers.find((x) => x.name === 'tls-sync')?.restartPolicy, 'Always');
+        assert.equal(sts.spec?.template.spec?.volumes?.find((v) => v.name === 'tls')?.emptyDir?.medium, 'Memory');
+        const tls = sts.spec?.template.spec?.volumes?.find((v) => v.name === 'tls-source');
         const names = r.namesFor(c.metadata.name);
         assert.equal(tls?.projected?.sources?.length, MAX_REPLICAS);
         tls?.projected?.sources?.forEach((s, i) => {
