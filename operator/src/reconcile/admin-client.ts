@@ -9,13 +9,14 @@ import { parseSidecarStatus, type SidecarStatus } from './sidecar-status.js';
 
 export interface AdminClient {
   status(podIP: string): Promise<Result<SidecarStatus, string>>;
-  drain(podIP: string): Promise<Result<void, string>>;
-  undrain(podIP: string): Promise<Result<void, string>>;
+  /** `token`: the cluster's admin token (reconcile/admin-token.ts), sent as a bearer token. */
+  drain(podIP: string, token: string): Promise<Result<void, string>>;
+  undrain(podIP: string, token: string): Promise<Result<void, string>>;
 }
 
-function request(host: string, port: number, method: 'GET' | 'POST', path: string, timeoutMs: number): Promise<Result<{ code: number; body: string }, string>> {
+function request(host: string, port: number, method: 'GET' | 'POST', path: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<Result<{ code: number; body: string }, string>> {
   return new Promise((resolve) => {
-    const req = http.request({ host, port, method, path, timeout: timeoutMs }, (res) => {
+    const req = http.request({ host, port, method, path, timeout: timeoutMs, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { if (body.length < 1_000_000) body += chunk; });
@@ -42,17 +43,18 @@ export class HttpAdminClient implements AdminClient {
     }
   }
 
-  drain(podIP: string): Promise<Result<void, string>> {
-    return this.post(podIP, '/v1/drain');
+  drain(podIP: string, token: string): Promise<Result<void, string>> {
+    return this.post(podIP, '/v1/drain', token);
   }
 
-  undrain(podIP: string): Promise<Result<void, string>> {
-    return this.post(podIP, '/v1/undrain');
+  undrain(podIP: string, token: string): Promise<Result<void, string>> {
+    return this.post(podIP, '/v1/undrain', token);
   }
 
-  private async post(podIP: string, path: string): Promise<Result<void, string>> {
-    const r = await request(podIP, this.port, 'POST', path, this.timeoutMs);
+  private async post(podIP: string, path: string, token: string): Promise<Result<void, string>> {
+    const r = await request(podIP, this.port, 'POST', path, this.timeoutMs, { authorization: `Bearer ${token}` });
     if (!r.ok) return r;
+    if (r.value.code === 401) return err(`POST ${path} was refused (401): the pod's REDIS_CRDT_ADMIN_TOKEN differs from the cluster's admin Secret; the pod picks the Secret up when it restarts`);
     return r.value.code >= 200 && r.value.code < 300 ? ok(undefined) : err(`POST ${path} answered ${r.value.code}`);
   }
 }

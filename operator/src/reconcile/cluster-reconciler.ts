@@ -12,6 +12,7 @@ import { toWire } from '../controller/wire.js';
 import { buildPeersConfigMap, buildStatefulSet, memberTlsSecretName, namesFor, ordinalOf, peersFile } from '../resources/index.js';
 import { deleteMemberCertificate } from './cert-manager.js';
 import { ensureCertificates } from './certificates.js';
+import { ensureAdminToken } from './admin-token.js';
 import type { ReconcileDeps } from './deps.js';
 import { memberPeers, observeMembers } from './members.js';
 import { applyOwnedObjects } from './owned-objects.js';
@@ -52,6 +53,7 @@ async function reconcileValid(deps: ReconcileDeps, cluster: RedisCRDTCluster): P
   const injected = await observeMembers(deps, cluster);
   const removed = [...new Set([...(cluster.status.removedReplicas ?? []), ...(plan.retire !== undefined ? [plan.retire] : []), ...injected.departed])].sort();
   const members = Array.from({ length: Math.max(plan.replicas, current) }, (_, o) => o).filter((o) => !removed.includes(names.pod(o)));
+  const adminToken = await ensureAdminToken(deps, cluster);
   const certs = await ensureCertificates(deps, cluster, members, injected.live.map((m) => m.memberId));
   const replicasFile = peersFile(cluster, members, removed, deps.options.clusterDomain);
   const file = { ...replicasFile, peers: [...replicasFile.peers, ...memberPeers(injected.live)] };
@@ -61,7 +63,7 @@ async function reconcileValid(deps: ReconcileDeps, cluster: RedisCRDTCluster): P
   const claimTemplateSize = sts?.claimTemplateSize ?? cluster.spec.storage.size;
   await deps.kube.apply(buildStatefulSet(cluster, { replicas: plan.replicas, claimTemplateSize }));
   if (plan.replicas !== current) deps.log.info('Scaled StatefulSet', { namespace, name: names.statefulSet, from: current, to: plan.replicas });
-  await actOnDataPlane(deps, cluster, plan, pods);
+  await actOnDataPlane(deps, cluster, plan, pods, adminToken);
   warnings.push(...(await growVolumes(deps, cluster, members)));
   const live = pods.filter((p) => p.ordinal < plan.replicas || p.name === plan.progress?.leaving);
   const rollout = planRollout({ ...(sts?.updateRevision !== undefined ? { updateRevision: sts.updateRevision } : {}), pods: live, scaling: plan.progress !== undefined });
@@ -98,15 +100,18 @@ function planScale(deps: ReconcileDeps, cluster: RedisCRDTCluster, current: numb
   return plan;
 }
 
-async function actOnDataPlane(deps: ReconcileDeps, cluster: RedisCRDTCluster, plan: ScalePlan, pods: readonly PodObservation[]): Promise<void> {
+async function actOnDataPlane(deps: ReconcileDeps, cluster: RedisCRDTCluster, plan: ScalePlan, pods: readonly PodObservation[], adminToken: string): Promise<void> {
   const ip = (pod: string | undefined): string | undefined => pods.find((p) => p.name === pod)?.podIP;
   const drainIP = ip(plan.drain);
   if (drainIP !== undefined) {
-    const r = await deps.admin.drain(drainIP);
+    const r = await deps.admin.drain(drainIP, adminToken);
     if (!r.ok) deps.log.warn('Drain request failed', { namespace: cluster.metadata.namespace, pod: plan.drain, error: r.error });
   }
   const undrainIP = ip(plan.undrain);
-  if (undrainIP !== undefined) await deps.admin.undrain(undrainIP);
+  if (undrainIP !== undefined) {
+    const r = await deps.admin.undrain(undrainIP, adminToken);
+    if (!r.ok) deps.log.warn('Undrain request failed', { namespace: cluster.metadata.namespace, pod: plan.undrain, error: r.error });
+  }
   if (plan.deleteVolumeOf !== undefined) await deleteRetiredVolume(deps, cluster, plan.deleteVolumeOf);
 }
 

@@ -3,6 +3,7 @@ export * from './names.js';
 export * from './ports.js';
 export * from './meta.js';
 export * from './ca-secret.js';
+export * from './admin-secret.js';
 export * from './pod-tls-secret.js';
 export * from './peers-configmap.js';
 export * from './services.js';

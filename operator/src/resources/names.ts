@@ -29,6 +29,8 @@ export interface Names {
   headlessService: string;
   clientService: string;
   caSecret: string;
+  /** The bearer token the operator sends with POST /v1/drain (the sidecars get it as env). */
+  adminSecret: string;
   peersConfigMap: string;
   pdb: string;
   networkPolicy: string;
@@ -47,6 +49,7 @@ export function namesFor(cluster: string): Names {
     headlessService: truncateName(`${cluster}-headless`),
     clientService: truncateName(cluster),
     caSecret: truncateName(`${cluster}-ca`),
+    adminSecret: truncateName(`${cluster}-admin`),
     peersConfigMap: truncateName(`${cluster}-peers`),
     pdb: truncateName(cluster),
     networkPolicy: truncateName(cluster),

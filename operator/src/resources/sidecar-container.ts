@@ -4,6 +4,8 @@
  */
 import type { V1Container, V1EnvVar, V1SecurityContext } from '@kubernetes/client-node';
 import type { RedisCRDTCluster, ResourceRequirements } from '../api/v1alpha1/index.js';
+import { ADMIN_TOKEN_KEY } from './admin-secret.js';
+import { namesFor } from './names.js';
 import { ADMIN_PORT, MIRROR_PORT, PATHS, PORT_NAMES, REPL_PORT, RESP_PORT } from './ports.js';
 
 /** The pod's own name, from the downward API; `$(POD_NAME)` in args expands to it. */
@@ -54,7 +56,12 @@ function resources(r: ResourceRequirements): { requests?: Record<string, string>
 }
 
 function sidecarEnv(cluster: RedisCRDTCluster): V1EnvVar[] {
-  const env: V1EnvVar[] = [POD_NAME_ENV, { name: 'REDIS_CRDT_REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
+  const env: V1EnvVar[] = [
+    POD_NAME_ENV,
+    { name: 'REDIS_CRDT_REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    // The admin port is open on the pod IP (probes, Prometheus): drain and undrain need this token.
+    { name: 'REDIS_CRDT_ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: namesFor(cluster.metadata.name).adminSecret, key: ADMIN_TOKEN_KEY } } },
+  ];
   const auth = cluster.spec.auth.secretRef;
   // The password comes from the Secret through the environment, never on the command line.
   if (auth !== undefined) env.push({ name: 'REDIS_CRDT_REQUIREPASS', valueFrom: { secretKeyRef: { name: auth.name, key: auth.key } } });

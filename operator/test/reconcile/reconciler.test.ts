@@ -13,7 +13,12 @@ describe('reconcile: a new cluster', () => {
     const result = await env.reconcile();
     const kinds = env.kube.changes.filter((c) => c.startsWith('create')).map((c) => c.split(' ')[1]?.split('/')[0]);
     assert.deepEqual([...new Set(kinds)].sort(), ['ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget', 'Secret', 'Service', 'StatefulSet']);
-    assert.equal(env.kube.ofKind('Secret').length, 4, 'CA + 3 replica secrets');
+    assert.equal(env.kube.ofKind('Secret').length, 5, 'CA + admin token + 3 replica secrets');
+    // The admin token: 32 random bytes, made once, kept across reconciles, given to the sidecars as env.
+    const token = env.secretText('cache-admin', 'token') ?? '';
+    assert.match(token, /^[0-9a-f]{64}$/);
+    const sidecarEnv = ((env.kube.find('apps/v1', 'StatefulSet', 'prod', 'cache')?.['spec'] as { template: { spec: { containers: Array<{ name: string; env: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }> }> } } }).template.spec.containers.find((c) => c.name === 'sidecar')?.env ?? []);
+    assert.deepEqual(sidecarEnv.find((e) => e.name === 'REDIS_CRDT_ADMIN_TOKEN')?.valueFrom?.secretKeyRef, { name: 'cache-admin', key: 'token' });
     const ca = new X509Certificate(env.secretText('cache-ca', 'ca.crt') ?? '');
     for (const i of [0, 1, 2]) {
       const leaf = new X509Certificate(env.secretText(`cache-${i}-tls`, 'tls.crt') ?? '');
@@ -28,6 +33,8 @@ describe('reconcile: a new cluster', () => {
     assert.equal(env.condition('CertificatesReady')?.status, 'True');
     assert.equal(env.status()['observedGeneration'], 4);
     assert.equal(result.requeueAfterMs, 2000, 'polls fast while pods come up');
+    await env.reconcile();
+    assert.equal(env.secretText('cache-admin', 'token'), token, 'the token is not regenerated');
   });
 
   it('is idempotent: a second reconcile writes nothing and issues no certificate', async () => {

@@ -30,6 +30,7 @@ describe('reconcile: safe scale-down 3 → 2', () => {
     env.editSpec({ replicas: 2 });
     await env.reconcile();
     assert.deepEqual(env.sidecars.calls, [`drain ${ipOf(2)}`]);
+    assert.deepEqual(env.sidecars.tokens, [env.secretText('cache-admin', 'token')], 'the drain carries the cluster\'s admin token');
     assert.deepEqual(scaleDown(env)?.['phase'], 'Draining');
     assert.equal(stsReplicas(env), 3, 'the pod stays while draining');
     assert.equal(env.condition('Progressing')?.reason, 'ScalingDown');

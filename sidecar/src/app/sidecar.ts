@@ -111,8 +111,11 @@ export class Sidecar {
     this.expiry.start();
     this.startSnapshots();
     if (config.adminPort >= 0) {
-      this.admin = new AdminServer(this.adminState(), this.metrics, logger);
+      this.admin = new AdminServer(this.adminState(), this.metrics, logger, config.adminToken);
       this.adminPort = await this.admin.listen(config.adminPort, config.adminBind);
+      if (config.adminToken === undefined && !isLoopback(config.adminBind)) {
+        logger.warn('The admin server is reachable from the network and POST /v1/drain needs no token: set --admin-token (REDIS_CRDT_ADMIN_TOKEN) or bind it to 127.0.0.1', { adminBind: config.adminBind });
+      }
     }
     logger.info('Ready to accept connections', { port: this.resp.port, bind: config.bind, adminPort: this.adminPort, replica: this.identity.originId, appendfsync: config.appendfsync });
   }
@@ -288,4 +291,8 @@ export class Sidecar {
     await this.admin?.close();
     this.logger.info('Stopped');
   }
+}
+
+function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || address.startsWith('127.');
 }

@@ -19,6 +19,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'data-dir', type: 'string', default: './redis-crdt-data', help: 'Directory for the op log, snapshots and the replica identity.' },
   { name: 'admin-port', type: 'int', default: 9379, help: 'HTTP port for /healthz, /readyz, /metrics and /v1/status (0 picks a free port; -1 disables).' },
   { name: 'admin-bind', type: 'string', default: '127.0.0.1', help: 'Address the admin HTTP server listens on.' },
+  { name: 'admin-token', type: 'string', help: 'Bearer token POST /v1/drain and /v1/undrain require (prefer REDIS_CRDT_ADMIN_TOKEN over the flag). Without it they are open: keep --admin-bind on loopback then.' },
   { name: 'appendfsync', type: 'enum', values: ['always', 'everysec', 'no'], default: 'everysec', help: 'Op log fsync policy, as Redis AOF: always (group commit, replies after fsync), everysec, no.' },
   { name: 'requirepass', type: 'string', help: 'Password clients must AUTH with (prefer REDIS_CRDT_REQUIREPASS over the flag).' },
   { name: 'repl-port', type: 'int', default: 7379, help: 'gRPC replication port (mutual TLS).' },

@@ -15,6 +15,8 @@ export interface SidecarConfig {
   readonly dataDir: string;
   readonly adminPort: number;
   readonly adminBind: string;
+  /** Bearer token the admin server's POST endpoints require (undefined: open). */
+  readonly adminToken: string | undefined;
   readonly appendfsync: 'always' | 'everysec' | 'no';
   readonly requirepass: string | undefined;
   readonly replPort: number;
@@ -83,6 +85,7 @@ export function toSidecarConfig(options: ParsedOptions): SidecarConfig {
     dataDir: str(options, 'data-dir') ?? './redis-crdt-data',
     adminPort: int(options, 'admin-port', -1, 65535),
     adminBind: str(options, 'admin-bind') ?? '127.0.0.1',
+    adminToken: str(options, 'admin-token'),
     appendfsync: (str(options, 'appendfsync') ?? 'everysec') as SidecarConfig['appendfsync'],
     requirepass: str(options, 'requirepass'),
     replPort: int(options, 'repl-port', 0, 65535),

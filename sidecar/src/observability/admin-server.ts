@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from './logger.js';
 import { METRICS_CONTENT_TYPE, renderMetrics, type SidecarMetrics } from './metrics.js';
@@ -13,11 +14,14 @@ export interface AdminState {
 /**
  * Admin HTTP: `/healthz` (process serves), `/readyz` (recovered, not draining),
  * `/metrics` (Prometheus), `/v1/status` (JSON for the operator), `POST /v1/drain|undrain`.
+ * Reads are open (probes and Prometheus scrape them); the POSTs change what the replica
+ * serves, so with a token they need `Authorization: Bearer <token>` (the operator keeps
+ * the token in a Secret and passes it to the pods).
  */
 export class AdminServer {
   private server: Server | undefined;
 
-  constructor(private readonly state: AdminState, private readonly metrics: SidecarMetrics, private readonly logger: Logger) {}
+  constructor(private readonly state: AdminState, private readonly metrics: SidecarMetrics, private readonly logger: Logger, private readonly token?: string) {}
 
   async listen(port: number, host: string): Promise<number> {
     const server = createServer((req, res) => {
@@ -51,10 +55,22 @@ export class AdminServer {
     }
     if (req.method === 'GET' && path === '/v1/status') return json(res, 200, this.state.status());
     if (req.method === 'POST' && (path === '/v1/drain' || path === '/v1/undrain')) {
+      if (!this.authorized(req)) {
+        this.logger.warn('Refused admin request without a valid token', { path, remote: req.socket.remoteAddress });
+        return json(res, 401, { error: `POST ${path} needs the header 'Authorization: Bearer <token>' with this sidecar's --admin-token (REDIS_CRDT_ADMIN_TOKEN; in Kubernetes, the cluster's <name>-admin Secret)` });
+      }
       this.state.setDraining(path === '/v1/drain');
       return json(res, 200, this.state.status());
     }
     text(res, 404, 'not found: try /healthz, /readyz, /metrics, /v1/status\n');
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (this.token === undefined) return true;
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
+    const expected = Buffer.from(this.token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   async close(): Promise<void> {
