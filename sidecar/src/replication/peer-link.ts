@@ -172,7 +172,13 @@ export class PeerLink {
     });
   }
 
-  private scheduleAck(): void {
+  /**
+   * Acks within ACK_DELAY_MS (coalesced). Called for ops that arrived on this stream, and
+   * by the replication layer for ops that arrived on any other: a peer's feed relays an
+   * op to us only if we have not acknowledged it RELAY_DELAY_MS after it logged it, so a
+   * prompt ack on every stream keeps a full mesh from sending each op N-1 times.
+   */
+  scheduleAck(): void {
     if (this.ackTimer !== undefined) return;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = undefined;

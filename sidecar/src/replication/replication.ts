@@ -226,6 +226,8 @@ export class Replication {
     const record = this.records.get(peer.id);
     if (record !== undefined) record.opsIn += applied;
     this.counters.received(ops.length, applied);
+    // Tell every peer, not only the sender: their feeds then skip relaying these to us.
+    if (applied > 0) for (const other of this.records.values()) if (other !== record) other.link?.scheduleAck();
   }
 
   /** A full-state transfer from `peer` (see state-install.ts), then a snapshot: the state is not in our log. */
