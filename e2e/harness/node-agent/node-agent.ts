@@ -17,7 +17,7 @@ import type { NodeContext } from './node-context.js';
 import { registerNode } from './node-registration.js';
 import { IpPool, updateHostsFile } from './pod-network.js';
 import { PodRunner } from './pod-runner.js';
-import { provisionClaims } from './pvc-provisioner.js';
+import { provisionClaims, resizeClaims } from './pvc-provisioner.js';
 
 export interface NodeAgentOptions {
   readonly kubeconfig: KubeConfig;
@@ -163,6 +163,7 @@ export class NodeAgent {
     this.updateHosts();
     await this.patchStatuses();
     await provisionClaims(this.core, this.ctx.pvRoot);
+    await resizeClaims(this.core);
     if (Date.now() - this.lastVolumeRefresh > VOLUME_REFRESH_MS) {
       this.lastVolumeRefresh = Date.now();
       await Promise.all([...this.runners.values()].map((r) => r.refreshVolumes()));

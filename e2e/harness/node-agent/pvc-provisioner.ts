@@ -5,7 +5,8 @@
 // survives the pod being deleted and recreated.
 import path from 'node:path';
 import type { CoreV1Api, V1PersistentVolume, V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { parseQuantity } from '../../../operator/src/util/quantity.js';
 import { log } from '../log.js';
 
 /** Creates PVs for claims that have none yet. */
@@ -40,4 +41,29 @@ export function volumeFor(claim: V1PersistentVolumeClaim, pvRoot: string): V1Per
       claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name, uid: claim.metadata?.uid ?? '' },
     },
   };
+}
+
+/**
+ * Plays the CSI resizer and the kubelet's filesystem resize for expanded claims: a bound
+ * claim whose request grew past its capacity (the API server allowed it: its StorageClass
+ * has allowVolumeExpansion) gets the larger capacity on its PV and then in its status.
+ * A hostPath directory has no size of its own, so nothing on disk changes.
+ */
+export async function resizeClaims(core: CoreV1Api): Promise<void> {
+  const claims = await core.listPersistentVolumeClaimForAllNamespaces();
+  for (const claim of claims.items) {
+    const requested = claim.spec?.resources?.requests?.['storage'];
+    const capacity = claim.status?.capacity?.['storage'];
+    const volumeName = claim.spec?.volumeName;
+    if (claim.status?.phase !== 'Bound' || requested === undefined || capacity === undefined || volumeName === undefined) continue;
+    const want = parseQuantity(requested);
+    const have = parseQuantity(capacity);
+    if (!want.ok || !have.ok || want.value <= have.value) continue;
+    const namespace = claim.metadata?.namespace ?? 'default';
+    const name = claim.metadata?.name ?? '';
+    const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    await core.patchPersistentVolume({ name: volumeName, body: { spec: { capacity: { storage: requested } } } }, merge);
+    await core.patchNamespacedPersistentVolumeClaimStatus({ name, namespace, body: { status: { capacity: { storage: requested } } } }, merge);
+    log.info('Expanded PersistentVolume', { namespace, claim: name, from: capacity, to: requested });
+  }
 }
