@@ -131,11 +131,16 @@ describe('resources: invariants', () => {
     assert.equal(r.ordinalOf('cache', 'cachex-1'), undefined);
   });
 
-  it('allows the replication port from cluster pods and remote CIDRs only', () => {
-    const rules = r.buildNetworkPolicy(fullCluster()).spec?.ingress ?? [];
+  it('allows the replication port from the cluster\'s replica pods, its injected members and remote CIDRs only', () => {
+    const c = fullCluster();
+    const rules = r.buildNetworkPolicy(c).spec?.ingress ?? [];
     const repl = rules.find((x) => x.ports?.some((p) => p.port === r.REPL_PORT));
     assert.equal(repl?.ports?.length, 1, 'the replication rule opens nothing else');
-    assert.deepEqual(repl?._from?.map((f) => f.ipBlock?.cidr ?? 'pods'), ['pods', '10.20.0.0/16']);
+    assert.deepEqual(repl?._from?.map((f) => f.ipBlock?.cidr ?? 'pods'), ['pods', 'pods', '10.20.0.0/16']);
+    // A pod the webhook injects carries the opt-in label naming the cluster: it must reach the replicas.
+    const injectedLabels = { app: 'counter', [r.INJECT_LABEL]: c.metadata.name };
+    assert.ok(repl?._from?.some((f) => matches(f.podSelector?.matchLabels, injectedLabels)), 'injected members may replicate with the replicas');
+    assert.ok(!repl?._from?.some((f) => matches(f.podSelector?.matchLabels, { app: 'counter', [r.INJECT_LABEL]: 'other' })), 'members of another cluster may not');
     const objects: KubernetesObject[] = allObjects(cluster(), 3);
     assert.ok(!objects.some((o) => o.kind === 'ServiceMonitor'), 'no ServiceMonitor unless enabled');
   });
