@@ -17,6 +17,7 @@ import type { NodeContext } from './node-context.js';
 import { registerNode } from './node-registration.js';
 import { IpPool, updateHostsFile } from './pod-network.js';
 import { PodRunner } from './pod-runner.js';
+import { PolicyEnforcer } from './policy-enforcer.js';
 import { provisionClaims, resizeClaims } from './pvc-provisioner.js';
 
 export interface NodeAgentOptions {
@@ -35,6 +36,7 @@ const VOLUME_REFRESH_MS = 5000;
 
 export class NodeAgent {
   private readonly core: CoreV1Api;
+  private readonly policies: PolicyEnforcer;
   private readonly runners = new Map<string, PodRunner>();
   private readonly patched = new Map<string, string>();
   private readonly ctx: NodeContext;
@@ -45,6 +47,7 @@ export class NodeAgent {
 
   constructor(private readonly options: NodeAgentOptions) {
     this.core = options.kubeconfig.makeApiClient(CoreV1Api);
+    this.policies = new PolicyEnforcer(options.kubeconfig, options.slot.gateway, path.join(options.bedDir, 'netpol'));
     const pvRoot = path.join(options.bedDir, 'pvs');
     fs.mkdirSync(pvRoot, { recursive: true });
     this.ctx = {
@@ -164,6 +167,8 @@ export class NodeAgent {
     await this.patchStatuses();
     await provisionClaims(this.core, this.ctx.pvRoot);
     await resizeClaims(this.core);
+    const running = [...this.runners.values()].flatMap((r) => (r.net === undefined ? [] : [{ pod: r.pod, netns: r.net.netns, ip: r.net.ip }]));
+    await this.policies.sync(pods, running);
     if (Date.now() - this.lastVolumeRefresh > VOLUME_REFRESH_MS) {
       this.lastVolumeRefresh = Date.now();
       await Promise.all([...this.runners.values()].map((r) => r.refreshVolumes()));

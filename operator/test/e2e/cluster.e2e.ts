@@ -3,7 +3,9 @@
  * testbed with real sidecars and redis-servers: a 3-replica cluster becomes Ready,
  * a write on one replica is read on another through mTLS replication, a scale-down
  * drains and retires a replica, a larger spec.storage.size grows every PVC (the node
- * agent plays the CSI resizer), and deleting the cluster garbage-collects it.
+ * agent plays the CSI resizer), the NetworkPolicy keeps outsiders off the replication
+ * port (the node agent enforces policies like a CNI), and deleting the cluster
+ * garbage-collects it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -85,6 +87,28 @@ describe('operator e2e: a RedisCRDTCluster with real sidecars', function () {
     const ip2 = await podIP(2);
     const value = await waitFor('the write to reach cache-2', 30_000, async () => ((await resp(ip2, 6379, ['GET', 'greeting'])) === 'hello from 0' ? 'ok' : undefined), 250);
     assert.equal(value, 'ok');
+  });
+
+  it('enforces the NetworkPolicy: an outside pod reaches RESP but not the replication port; replicas reach each other', async function () {
+    this.timeout(120_000);
+    const core = cluster.kubeconfig.makeApiClient(CoreV1Api);
+    // A pod of another app in the same namespace, running Node (the sidecar image's runtime) idle.
+    await core.createNamespacedPod({ namespace: ns, body: {
+      metadata: { name: 'outsider', labels: { app: 'outsider' } },
+      spec: { containers: [{ name: 'main', image: 'ghcr.io/redis-crdt/redis-crdt-sidecar:0.1.0', command: ['node', '-e', 'setInterval(() => undefined, 1 << 30)'] }] },
+    } });
+    await waitFor('the outside pod to run', 60_000, async () => ((await core.readNamespacedPod({ name: 'outsider', namespace: ns })).status?.phase === 'Running' ? true : undefined), 500);
+    const target = await podIP(0);
+    // Connects to each port with a 3 s limit: a dropped SYN shows as a timeout.
+    const probe = `const net=require('net');const t=(p)=>new Promise((r)=>{const s=net.connect({host:'${target}',port:p});const d=(v)=>{s.destroy();r(v)};s.setTimeout(3000,()=>d('blocked'));s.on('connect',()=>d('open'));s.on('error',(e)=>d(e.code))});Promise.all([t(6379),t(7379)]).then((v)=>console.log(v.join(',')))`;
+    const reach = async (pod: string, container?: string): Promise<string> => {
+      const result = await cluster.exec(ns, pod, ['node', '-e', probe], container);
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout.trim();
+    };
+    assert.equal(await reach('outsider'), 'open,blocked', 'RESP is open to clients; replication only to the cluster');
+    assert.equal(await reach('cache-1', 'sidecar'), 'open,open', 'a replica reaches another replica\'s replication port');
+    await core.deleteNamespacedPod({ name: 'outsider', namespace: ns, gracePeriodSeconds: 0 });
   });
 
   it('grows every PVC when spec.storage.size grows, without touching the StatefulSet\'s claim template or restarting pods', async function () {
