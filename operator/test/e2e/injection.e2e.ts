@@ -18,10 +18,11 @@ import type { OperatorConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { Manager } from '../../src/manager.js';
 import { COUNTER_APP_PORT, COUNTER_APP_SCRIPT } from './counter-app.js';
+import { resp } from './resp.js';
 import { clusterObject, createNamespace, installCrd } from './support.js';
 
 interface Member { name: string; pod: string; ready?: boolean; terminating?: boolean }
-interface Status { phase?: string; members?: Member[]; removedReplicas?: string[]; conditions?: Array<{ type: string; status: string; message: string }> }
+interface Status { phase?: string; readyReplicas?: number; members?: Member[]; removedReplicas?: string[]; conditions?: Array<{ type: string; status: string; message: string }> }
 
 function httpJson(method: 'GET' | 'POST', host: string, path: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -211,5 +212,26 @@ describe('operator e2e: sidecar injection into a Deployment', function () {
     }, 1000).catch((e: unknown) => { throw new Error(`${String(e)}; last status ${JSON.stringify(last)}`); });
     const secrets = (await core().listNamespacedSecret({ namespace: ns, labelSelector: 'rediscrdt.io/member' })).items.map((s) => s.metadata?.labels?.['rediscrdt.io/member']);
     assert.deepEqual(secrets.sort(), [...stayed].sort(), 'only the staying members keep a certificate');
+  });
+
+  it('a mixed cluster: a StatefulSet replica joins the injected members, catches up through the enforced NetworkPolicy, and its writes reach the app pods', async function () {
+    this.timeout(420_000);
+    await KubernetesObjectApi.makeApiClient(cluster.kubeconfig).patch(clusterObject(ns, 'shared', { replicas: 1 }), undefined, undefined, 'e2e-user', true, 'application/apply-patch+yaml');
+    let last: Status = {};
+    await waitFor('shared-0 Ready next to the members', 300_000, async () => {
+      last = await status();
+      return ready(last) && last.readyReplicas === 1 ? true : undefined;
+    }, 1000).catch((e: unknown) => { throw new Error(`${String(e)}; last status ${JSON.stringify(last)}`); });
+    assert.ok(cluster.podNetworkReachable, 'this test talks to pod IPs directly (the testbed allows it)');
+    const ip = (await core().readNamespacedPod({ name: 'shared-0', namespace: ns })).status?.podIP ?? '';
+    // The replica's replication port admits only cluster pods: the members' streams get through.
+    let seen: string | null = null;
+    await waitFor('shared-0 to hold every acknowledged increment', 120_000, async () => {
+      seen = await resp(ip, 6379, ['GET', 'counter']);
+      return seen === String(acknowledged) ? true : undefined;
+    }, 500).catch((e: unknown) => { throw new Error(`${String(e)}; last read ${String(seen)}`); });
+    assert.equal(await resp(ip, 6379, ['INCRBY', 'counter', '7']), `:${acknowledged + 7}`);
+    acknowledged += 7;
+    await everyPodReads(await appPods(), acknowledged);
   });
 });
