@@ -165,8 +165,9 @@ export class NodeAgent {
     }
     this.updateHosts();
     await this.patchStatuses();
-    await provisionClaims(this.core, this.ctx.pvRoot);
-    await resizeClaims(this.core);
+    const claims = (await this.core.listPersistentVolumeClaimForAllNamespaces()).items;
+    await provisionClaims(this.core, claims, this.ctx.pvRoot);
+    await resizeClaims(this.core, claims);
     const running = [...this.runners.values()].flatMap((r) => (r.net === undefined ? [] : [{ pod: r.pod, netns: r.net.netns, ip: r.net.ip }]));
     await this.policies.sync(pods, running);
     if (Date.now() - this.lastVolumeRefresh > VOLUME_REFRESH_MS) {

@@ -9,10 +9,9 @@ import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/clien
 import { parseQuantity } from '../../../operator/src/util/quantity.js';
 import { log } from '../log.js';
 
-/** Creates PVs for claims that have none yet. */
-export async function provisionClaims(core: CoreV1Api, pvRoot: string): Promise<void> {
-  const claims = await core.listPersistentVolumeClaimForAllNamespaces();
-  for (const claim of claims.items) {
+/** Creates PVs for pending claims (`claims`: every claim, listed once per agent tick). */
+export async function provisionClaims(core: CoreV1Api, claims: readonly V1PersistentVolumeClaim[], pvRoot: string): Promise<void> {
+  for (const claim of claims) {
     if (claim.spec?.volumeName || claim.status?.phase !== 'Pending' || claim.metadata?.deletionTimestamp) continue;
     try {
       await core.createPersistentVolume({ body: volumeFor(claim, pvRoot) });
@@ -49,9 +48,8 @@ export function volumeFor(claim: V1PersistentVolumeClaim, pvRoot: string): V1Per
  * has allowVolumeExpansion) gets the larger capacity on its PV and then in its status.
  * A hostPath directory has no size of its own, so nothing on disk changes.
  */
-export async function resizeClaims(core: CoreV1Api): Promise<void> {
-  const claims = await core.listPersistentVolumeClaimForAllNamespaces();
-  for (const claim of claims.items) {
+export async function resizeClaims(core: CoreV1Api, claims: readonly V1PersistentVolumeClaim[]): Promise<void> {
+  for (const claim of claims) {
     const requested = claim.spec?.resources?.requests?.['storage'];
     const capacity = claim.status?.capacity?.['storage'];
     const volumeName = claim.spec?.volumeName;

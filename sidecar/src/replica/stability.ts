@@ -46,8 +46,9 @@ export interface StabilityInputs {
  *   or holds (the creator acknowledges its own ops; a peer holding an old incarnation's
  *   ops reports those, even while they wait in its causal buffer). Ops of one origin
  *   are created in sequence, so every unapplied op of `o` depends on at least what the
- *   latest applied op of `o` did, plus that op itself. Without such an op (nothing of `o` applied since start) nothing bounds
- *   them and the result is empty: no GC until they arrive.
+ *   latest applied op of `o` did, plus that op itself. Without such an op (nothing of
+ *   `o` applied since start) nothing bounds them and the result is empty: no GC until
+ *   they arrive.
  *
  * - Ops of an earlier incarnation of any replica (ours included) that its crash lost
  *   from its own log but that had reached a peer (ops stream before they are durable).

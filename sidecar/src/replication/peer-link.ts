@@ -5,7 +5,7 @@ import { readOpHeader } from './op-header.js';
 import type { Logger } from '../observability/logger.js';
 import type { Operation } from '../store/effects.js';
 import type { PeerInfo } from './peer-set.js';
-import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
+import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage, type WireIncarnation, type WireVvEntry } from './wire.js';
 
 export type LinkState = 'connecting' | 'streaming' | 'backoff' | 'paused' | 'stopped';
 
@@ -91,7 +91,7 @@ export class PeerLink {
     call.on('end', () => this.disconnected(call, 'stream ended'));
     call.write({
       kind: 'hello',
-      hello: { originId: this.host.originId, replicaId: this.host.replicaId, versionVector: vvToWire(this.host.vv()), address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()), incarnations: incarnationsToWire(this.host.incarnations()) },
+      hello: { originId: this.host.originId, replicaId: this.host.replicaId, address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, ...this.report() },
     });
     this.ackInterval = setInterval(() => this.ack(), ACK_EVERY_MS);
   }
@@ -188,7 +188,17 @@ export class PeerLink {
 
   private ack(): void {
     if (this.call === undefined || this.state !== 'streaming' || this.installing) return;
-    this.call.write({ kind: 'ack', versionVector: vvToWire(this.host.vv()), durableVersionVector: vvToWire(this.host.durableVv()), heldVersionVector: vvToWire(this.host.heldVv()), incarnations: incarnationsToWire(this.host.incarnations()) });
+    this.call.write({ kind: 'ack', ...this.report() });
+  }
+
+  /** What the hello and every ack tell the callee: our vectors (acks, GC) and the incarnations we heard from. */
+  private report(): { versionVector: WireVvEntry[]; durableVersionVector: WireVvEntry[]; heldVersionVector: WireVvEntry[]; incarnations: WireIncarnation[] } {
+    return {
+      versionVector: vvToWire(this.host.vv()),
+      durableVersionVector: vvToWire(this.host.durableVv()),
+      heldVersionVector: vvToWire(this.host.heldVv()),
+      incarnations: incarnationsToWire(this.host.incarnations()),
+    };
   }
 
   /**
