@@ -12,6 +12,7 @@ export interface WireLongDouble {
 
 export interface WireContribution {
   replica?: string;
+  epoch?: number;
   count?: number;
   intTotal?: string;
   floatTotal?: WireLongDouble | null;
@@ -37,7 +38,7 @@ export function decodeLongDouble(wire: WireLongDouble): LongDouble {
 export function encodeContributions(contributions: Contributions): WireContribution[] {
   const out: WireContribution[] = [];
   for (const [replica, c] of contributions) {
-    out.push({ replica, count: c.count, intTotal: c.int.toString(), floatTotal: c.float === null ? null : encodeLongDouble(c.float) });
+    out.push({ replica, ...(c.epoch === 0 ? {} : { epoch: c.epoch }), count: c.count, intTotal: c.int.toString(), floatTotal: c.float === null ? null : encodeLongDouble(c.float) });
   }
   return out;
 }
@@ -46,6 +47,7 @@ export function decodeContributions(wire: readonly WireContribution[] | undefine
   const out = new Map<string, Contribution>();
   for (const c of wire ?? []) {
     out.set(c.replica ?? '', {
+      epoch: Number(c.epoch ?? 0),
       count: Number(c.count ?? 0),
       int: BigInt(c.intTotal === undefined || c.intTotal === '' ? '0' : c.intTotal),
       float: c.floatTotal ? decodeLongDouble(c.floatTotal) : null,

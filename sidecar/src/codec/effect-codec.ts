@@ -9,8 +9,8 @@ import { decodeContributions, encodeContributions, type WireContribution } from 
 export interface WireKeyedEffect extends WireCollectionEffect {
   key?: Uint8Array;
   stringSet?: { value?: Uint8Array; observed?: WireContribution[] } | null;
-  stringIncr?: { delta?: string } | null;
-  stringIncrFloat?: { delta?: string; result?: Uint8Array; observed?: WireContribution[] } | null;
+  stringIncr?: { delta?: string; newEpoch?: boolean } | null;
+  stringIncrFloat?: { delta?: string; result?: Uint8Array; observed?: WireContribution[]; newEpoch?: boolean } | null;
   keyDelete?: {
     counters?: WireContribution[];
     fields?: { field?: Uint8Array; observed?: WireContribution[] }[];
@@ -28,9 +28,9 @@ export function encodeEffect(key: string, effect: Effect): WireKeyedEffect {
     case 'str.set':
       return { key: wireKey, stringSet: { value: effect.value, observed: encodeContributions(effect.observed) } };
     case 'str.incr':
-      return { key: wireKey, stringIncr: { delta: effect.delta.toString() } };
+      return { key: wireKey, stringIncr: { delta: effect.delta.toString(), newEpoch: effect.newEpoch === true } };
     case 'str.incrfloat':
-      return { key: wireKey, stringIncrFloat: { delta: effect.delta, result: effect.result, observed: encodeContributions(effect.observed) } };
+      return { key: wireKey, stringIncrFloat: { delta: effect.delta, result: effect.result, observed: encodeContributions(effect.observed), newEpoch: effect.newEpoch === true } };
     case 'key.del':
       return {
         key: wireKey,
@@ -53,10 +53,14 @@ export function encodeEffect(key: string, effect: Effect): WireKeyedEffect {
 export function decodeEffect(wire: WireKeyedEffect): { key: string; effect: Effect } | undefined {
   const key = asBuffer(wire.key).toString('latin1');
   if (wire.stringSet) return { key, effect: { type: 'str.set', value: asBuffer(wire.stringSet.value), observed: decodeContributions(wire.stringSet.observed) } };
-  if (wire.stringIncr) return { key, effect: { type: 'str.incr', delta: BigInt(wire.stringIncr.delta ?? '0') } };
+  if (wire.stringIncr) {
+    const delta = BigInt(wire.stringIncr.delta ?? '0');
+    return { key, effect: wire.stringIncr.newEpoch === true ? { type: 'str.incr', delta, newEpoch: true } : { type: 'str.incr', delta } };
+  }
   if (wire.stringIncrFloat) {
     const f = wire.stringIncrFloat;
-    return { key, effect: { type: 'str.incrfloat', delta: f.delta ?? '0', result: asBuffer(f.result), observed: decodeContributions(f.observed) } };
+    const effect = { type: 'str.incrfloat', delta: f.delta ?? '0', result: asBuffer(f.result), observed: decodeContributions(f.observed) } as const;
+    return { key, effect: f.newEpoch === true ? { ...effect, newEpoch: true } : effect };
   }
   if (wire.keyDelete) {
     const { counters, fields, members } = wire.keyDelete;

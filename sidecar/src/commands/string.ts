@@ -1,7 +1,7 @@
 import { addContribution } from '../crdt/contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldIsFinite, ldParse } from '../crdt/long-double.js';
 import { inInt64, parseInt64 } from '../crdt/numeric.js';
-import { observedTotals, stringValue, type StringRegister } from '../crdt/string-register.js';
+import { incrementStartsEpoch, observedTotals, stringValue, type StringRegister } from '../crdt/string-register.js';
 import { PERSIST_AT } from '../crdt/ttl-register.js';
 import { bulk, bulkOrNull, array, integer, NULL, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
 import { argInt, keyOf, lower } from './args.js';
@@ -229,6 +229,17 @@ function setrange(ctx: ExecContext, args: readonly Buffer[]): Reply {
   return integer(next.length);
 }
 
+/**
+ * Whether this replica's increment restarts its count on the key (after a delete it
+ * saw covered all it had added): decided on the hidden register too, as a deleted
+ * counter keeps its history until it is forgotten.
+ */
+function newEpochFlag(ctx: ExecContext, key: string): { newEpoch?: true } {
+  const record = ctx.server.keyspace.record(key);
+  const register = record === undefined ? undefined : stateOfKind(record, 'string');
+  return incrementStartsEpoch(register, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
+}
+
 /** INCR family: an integer contribution (commutes with concurrent increments). */
 function incrementBy(ctx: ExecContext, key: string, delta: bigint): Reply {
   const state = asString(lookupWrite(ctx, key));
@@ -237,7 +248,7 @@ function incrementBy(ctx: ExecContext, key: string, delta: bigint): Reply {
   if (current === undefined) return ERR_NOT_INTEGER;
   const next = current + delta;
   if (!inInt64(next)) return ERR_OVERFLOW;
-  ctx.server.engine.emit(key, { type: 'str.incr', delta });
+  ctx.server.engine.emit(key, { type: 'str.incr', delta, ...newEpochFlag(ctx, key) });
   return integer(next);
 }
 
@@ -282,7 +293,7 @@ function incrbyfloat(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const record = ctx.server.keyspace.record(key);
   const seen = observedTotals(record === undefined ? undefined : stateOfKind(record, 'string'));
   const observed = addContribution(seen, ctx.server.engine.replicaId, 0n, delta);
-  ctx.server.engine.emit(key, { type: 'str.incrfloat', delta: deltaText, result, observed });
+  ctx.server.engine.emit(key, { type: 'str.incrfloat', delta: deltaText, result, observed, ...newEpochFlag(ctx, key) });
   return bulk(result);
 }
 

@@ -4,10 +4,20 @@ import { ldAdd, ldNegate, type LongDouble } from './long-double.js';
  * Counter contributions of one origin replica: how many increments it made to a
  * register and their running totals (integer and float kept apart, so integer
  * arithmetic stays exact). Totals are accumulated in the origin's own op order, which
- * causal delivery makes identical on every replica; so (origin, count) determines
- * (int, float) everywhere, and an observation can be compared by count alone.
+ * causal delivery makes identical on every replica; so (origin, epoch, count)
+ * determines (int, float) everywhere, and an observation can be compared by count alone.
+ *
+ * An *epoch* restarts an origin's count: the origin starts one (at the seq of the
+ * increment that starts it) when a delete it has seen covers everything it had
+ * contributed, so nothing of the old epoch is visible anywhere any more (every replica
+ * holds that delete before the new increment, by causal delivery). That is what lets
+ * a replica forget a deleted counter entirely (store/keyspace.ts): an increment that
+ * arrives afterwards starts an epoch, so no replica ever needs the forgotten count.
+ * Observations of another epoch than the totals' say nothing about them. Epoch 0 is
+ * the single epoch of ops written before epochs existed.
  */
 export interface Contribution {
+  readonly epoch: number;
   readonly count: number;
   readonly int: bigint;
   readonly float: LongDouble | null;
@@ -18,14 +28,18 @@ export type Contributions = ReadonlyMap<string, Contribution>;
 
 export const NO_CONTRIBUTIONS: Contributions = new Map();
 
-/** `totals` with one more increment from `origin`. */
+/**
+ * `totals` with one more increment from `origin`; `startsEpoch` (the increment's seq)
+ * when it starts a new epoch (see `startsNewEpoch`), which drops the old one's totals.
+ */
 export function addContribution(
-  totals: Contributions, origin: string, int: bigint, float: LongDouble | null,
+  totals: Contributions, origin: string, int: bigint, float: LongDouble | null, startsEpoch?: number,
 ): Contributions {
-  const previous = totals.get(origin);
+  const previous = startsEpoch === undefined ? totals.get(origin) : undefined;
   const next = new Map(totals);
   const previousFloat = previous?.float ?? null;
   next.set(origin, {
+    epoch: startsEpoch ?? previous?.epoch ?? 0,
     count: (previous?.count ?? 0) + 1,
     int: (previous?.int ?? 0n) + int,
     float: float === null ? previousFloat : previousFloat === null ? float : ldAdd(previousFloat, float),
@@ -33,16 +47,40 @@ export function addContribution(
   return next;
 }
 
-/** Pointwise the later observation (higher count) of two. */
+/** Pointwise the later observation of two: the later epoch, then the higher count. */
 export function joinContributions(a: Contributions, b: Contributions): Contributions {
   if (a.size === 0) return b;
   if (b.size === 0) return a;
   const joined = new Map(a);
   for (const [origin, contribution] of b) {
     const mine = joined.get(origin);
-    if (mine === undefined || mine.count < contribution.count) joined.set(origin, contribution);
+    if (mine === undefined || isLater(contribution, mine)) joined.set(origin, contribution);
   }
   return joined;
+}
+
+function isLater(a: Contribution, b: Contribution): boolean {
+  return a.epoch !== b.epoch ? a.epoch > b.epoch : a.count > b.count;
+}
+
+/** Whether `observation` covers every increment of `total` (same epoch, count reached). */
+export function covers(observation: Contribution | undefined, total: Contribution): boolean {
+  return observation !== undefined && observation.epoch === total.epoch && observation.count >= total.count;
+}
+
+/**
+ * Whether `origin`'s next increment starts a new epoch: it contributed nothing yet, or
+ * a delete it has seen (`deleted`) covers everything it contributed.
+ */
+export function startsNewEpoch(totals: Contributions, deleted: Contributions, origin: string): boolean {
+  const own = totals.get(origin);
+  return own === undefined || covers(deleted.get(origin), own);
+}
+
+/** Whether every contribution in `totals` is covered by `deleted` (a deleted counter). */
+export function allCovered(totals: Contributions, deleted: Contributions): boolean {
+  for (const [origin, total] of totals) if (!covers(deleted.get(origin), total)) return false;
+  return true;
 }
 
 /** What `totals` holds beyond `absorbed`: the increments not yet observed by the base. */
@@ -64,8 +102,9 @@ export function unobserved(totals: Contributions, absorbed: Contributions, absor
   for (const origin of [...totals.keys()].sort()) {
     const total = totals.get(origin);
     if (total === undefined) continue;
-    const a = absorbed.get(origin);
-    const b = absorbed2.get(origin);
+    // An observation of another epoch says nothing about this one's increments.
+    const a = sameEpoch(absorbed.get(origin), total);
+    const b = sameEpoch(absorbed2.get(origin), total);
     const base = a === undefined ? b : b === undefined || a.count >= b.count ? a : b;
     if (base !== undefined && base.count >= total.count) continue;
     count += total.count - (base?.count ?? 0);
@@ -76,4 +115,8 @@ export function unobserved(totals: Contributions, absorbed: Contributions, absor
     }
   }
   return { count, int, float };
+}
+
+function sameEpoch(observation: Contribution | undefined, total: Contribution): Contribution | undefined {
+  return observation !== undefined && observation.epoch === total.epoch ? observation : undefined;
 }

@@ -57,7 +57,8 @@ export function readContributions(reader: Reader, table: ReplicaTable): Contribu
     const origin = table.idAt(reader.uint32());
     const count = readUint53(reader);
     const int = BigInt(reader.string());
-    out.set(origin, { count, int, float: readLongDouble(reader) });
+    // Hash fields never start counter epochs (only string keys do), so none is stored.
+    out.set(origin, { epoch: 0, count, int, float: readLongDouble(reader) });
   }
   return out;
 }

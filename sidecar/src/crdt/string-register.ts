@@ -1,5 +1,5 @@
 import {
-  addContribution, joinContributions, NO_CONTRIBUTIONS, unobserved, type Contributions,
+  addContribution, allCovered, joinContributions, NO_CONTRIBUTIONS, startsNewEpoch, unobserved, type Contributions,
 } from './contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse, type LongDouble } from './long-double.js';
 import { parseInt64 } from './numeric.js';
@@ -37,14 +37,17 @@ export interface StringRegister {
 export type StringEffect =
   /** A whole new value (SET, APPEND, SETRANGE, GETSET...): `observed` are the writer's counter totals. */
   | { readonly type: 'str.set'; readonly value: Buffer; readonly observed: Contributions }
-  /** INCR/DECR/INCRBY/DECRBY: an integer contribution. */
-  | { readonly type: 'str.incr'; readonly delta: bigint }
+  /**
+   * INCR/DECR/INCRBY/DECRBY: an integer contribution. `newEpoch`: the origin's count
+   * restarts here (contributions.ts), as the origin decided when it wrote it.
+   */
+  | { readonly type: 'str.incr'; readonly delta: bigint; readonly newEpoch?: boolean }
   /**
    * INCRBYFLOAT: a float contribution plus the result Redis would store, written as the
    * new base having observed the contribution itself. Locally the value is then exactly
    * Redis's; concurrent increments on other replicas still add up on top of it.
    */
-  | { readonly type: 'str.incrfloat'; readonly delta: string; readonly result: Buffer; readonly observed: Contributions };
+  | { readonly type: 'str.incrfloat'; readonly delta: string; readonly result: Buffer; readonly observed: Contributions; readonly newEpoch?: boolean };
 
 export const EMPTY_STRING_REGISTER: StringRegister = {
   kind: 'string', writes: [], totals: NO_CONTRIBUTIONS, deleted: NO_CONTRIBUTIONS, lastWrite: ZERO_STAMP,
@@ -66,15 +69,46 @@ export function applyStringEffect(register: StringRegister, effect: StringEffect
     case 'str.set':
       return withBaseWrite(register, effect.value, effect.observed, ctx);
     case 'str.incr': {
-      const totals = addContribution(register.totals, ctx.origin, effect.delta, null);
-      return { ...register, totals, lastWrite: maxStamp(register.lastWrite, { hlc: ctx.hlc, replica: ctx.origin }) };
+      const counted = withIncrement(register, effect.delta, null, effect.newEpoch === true, ctx);
+      return { ...counted, lastWrite: maxStamp(register.lastWrite, { hlc: ctx.hlc, replica: ctx.origin }) };
     }
     case 'str.incrfloat': {
       const delta = ldParse(effect.delta) ?? ldFromBigInt(0n);
-      const totals = addContribution(register.totals, ctx.origin, 0n, delta);
-      return withBaseWrite({ ...register, totals }, effect.result, effect.observed, ctx);
+      const counted = withIncrement(register, 0n, delta, effect.newEpoch === true, ctx);
+      // The new base absorbs the writer's own increment: the one just counted here
+      // (the writer computed the same, before it knew the op's seq).
+      const own = counted.totals.get(ctx.origin);
+      const seen = own === undefined ? effect.observed : new Map(effect.observed).set(ctx.origin, own);
+      return withBaseWrite(counted, effect.result, seen, ctx);
     }
   }
+}
+
+function withIncrement(register: StringRegister, int: bigint, float: LongDouble | null, newEpoch: boolean, ctx: OpContext): StringRegister {
+  const totals = addContribution(register.totals, ctx.origin, int, float, newEpoch ? ctx.seq : undefined);
+  if (!newEpoch || !register.deleted.has(ctx.origin)) return { ...register, totals };
+  // The old epoch's delete floor covers nothing any more.
+  const deleted = new Map(register.deleted);
+  deleted.delete(ctx.origin);
+  return { ...register, totals, deleted };
+}
+
+/** Whether `origin`'s next increment of this register starts a new epoch (contributions.ts). */
+export function incrementStartsEpoch(register: StringRegister | undefined, origin: string): boolean {
+  return register === undefined || startsNewEpoch(register.totals, register.deleted, origin);
+}
+
+/**
+ * A deleted counter: no write, and every increment covered by a delete. It shows
+ * nothing, and once the ops that made it are causally stable it can be forgotten: any
+ * later increment starts a new epoch (store/keyspace.ts). Not one with epoch-0 counts:
+ * a replica of an earlier version (during a rolling upgrade) would go on counting those
+ * without starting an epoch, and its next increment needs the old count.
+ */
+export function isDeletedCounter(register: StringRegister): boolean {
+  if (register.writes.length > 0 || register.totals.size === 0) return false;
+  for (const total of register.totals.values()) if (total.epoch === 0) return false;
+  return allCovered(register.totals, register.deleted);
 }
 
 /** Observed-remove of the whole register by a delete with context `ctx` that had seen `seen`. */

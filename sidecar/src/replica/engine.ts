@@ -44,6 +44,7 @@ export class ReplicaEngine {
     private readonly clock: () => number,
   ) {
     this.replicaName = replicaNameOf(replicaId);
+    keyspace.trackAppliedVector(this.vv);
   }
 
   addSink(sink: OperationSink): void {

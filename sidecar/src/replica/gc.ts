@@ -66,7 +66,7 @@ export class TombstoneCollector {
     while (pass.next < pass.keys.length && work < this.options.budget) {
       const key = pass.keys[pass.next++]!;
       const record = this.keyspace.record(key);
-      if (record !== undefined) work += recordListSize(record);
+      if (record !== undefined) work += 1 + recordListSize(record);
       collected += this.keyspace.collectGarbage(key, pass.stable);
     }
     if (collected > 0) vvMergeInto(this.horizon, pass.stable);

@@ -10,10 +10,9 @@ import { pruneEmptyStates, type KeyRecord } from './key-record.js';
  * at once (causal delivery makes tombstones unnecessary, or-set.ts); a string write drops
  * the writes it observed, so siblings are only concurrent ones; the TTL register drops
  * observed entries. What stays per key is counter history (per-origin totals and delete
- * floors of strings, hash fields and sorted-set members): bounded by the number of
- * distinct counters, not of ops, and not collectable by stability alone, because
- * observations compare by per-origin count and a replica that forgot a total would count
- * the next increment from 1 while the others count on (SEMANTICS.md, known deviations).
+ * floors). A deleted string counter is forgotten whole once stable (keyspace.ts, with
+ * the epochs of contributions.ts); hash fields' and sorted-set members' histories stay,
+ * bounded by the number of distinct counters, not of ops (SEMANTICS.md).
  *
  * Returns the number of tombstones dropped; empty list states are forgotten after it.
  */

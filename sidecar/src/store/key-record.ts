@@ -1,4 +1,5 @@
 import { compareStamps, type OpContext } from '../crdt/stamp.js';
+import { isDeletedCounter } from '../crdt/string-register.js';
 import { NO_TTL, type TtlRegister } from '../crdt/ttl-register.js';
 import { canForgetState, isStateEmpty, type RedisType, type TypedState } from './typed-state.js';
 
@@ -10,10 +11,25 @@ export interface KeyRecord {
   states: TypedState[];
   ttl: TtlRegister;
   slot: number;
+  /**
+   * Set while the record is only a deleted counter's history: the applied vector when it
+   * became so. Once the causally stable vector covers it, the record can be forgotten.
+   */
+  deletedCounterAt: ReadonlyMap<string, number> | undefined;
 }
 
 export function newRecord(slot: number): KeyRecord {
-  return { states: [], ttl: NO_TTL, slot };
+  return { states: [], ttl: NO_TTL, slot, deletedCounterAt: undefined };
+}
+
+/**
+ * A record that holds nothing but deleted string counters (INCR … then DEL or expiry):
+ * nothing visible, no TTL, every increment covered by a delete (string-register.ts).
+ */
+export function isDeletedCounterRecord(record: KeyRecord): boolean {
+  if (record.ttl.length > 0 || record.states.length === 0) return false;
+  for (const state of record.states) if (state.kind !== 'string' || !isDeletedCounter(state)) return false;
+  return true;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { expiresAt } from '../crdt/ttl-register.js';
+import { vvDominates } from '../crdt/version-vector.js';
 import type { OpContext } from '../crdt/stamp.js';
 import { applyEffect } from './apply-effect.js';
 import type { Effect } from './effects.js';
 import { collectRecord, recordTombstones } from './gc.js';
-import { isRecordDead, newRecord, visibleState, type KeyRecord } from './key-record.js';
+import { isDeletedCounterRecord, isRecordDead, newRecord, visibleState, type KeyRecord } from './key-record.js';
 import type { TypedState } from './typed-state.js';
 
 /**
@@ -36,6 +37,15 @@ export class Keyspace {
   }
 
   private live = 0;
+  /** Deleted counters forgotten once causally stable (see `collectGarbage`). */
+  forgottenCounters = 0;
+  /** The replica's applied version vector (the engine's, read in place; see `apply`). */
+  private applied: ReadonlyMap<string, number> = new Map();
+
+  /** Lets the keyspace read what has been applied, to date a deleted counter's history. */
+  trackAppliedVector(vector: ReadonlyMap<string, number>): void {
+    this.applied = vector;
+  }
 
   record(key: string): KeyRecord | undefined {
     return this.records.get(key);
@@ -72,6 +82,20 @@ export class Keyspace {
     else this.expiring.add(key);
     if ((effect.type === 'list.remove' || effect.type === 'key.del') && recordTombstones(record) > 0) this.noteTombstones(key);
     if (isRecordDead(record)) this.forget(key, record);
+    else if (isDeletedCounterRecord(record)) this.noteDeletedCounter(key, record, ctx);
+    else record.deletedCounterAt = undefined;
+  }
+
+  /**
+   * A deleted counter keeps its history (per-origin counts) until every op in it is
+   * causally stable: it holds only ops applied here, so the applied vector (with this
+   * op, which a remote apply adds after) dates it.
+   */
+  private noteDeletedCounter(key: string, record: KeyRecord, ctx: OpContext): void {
+    const at = new Map(this.applied);
+    if ((at.get(ctx.origin) ?? 0) < ctx.seq) at.set(ctx.origin, ctx.seq);
+    record.deletedCounterAt = at;
+    this.noteTombstones(key);
   }
 
   private noteTombstones(key: string): void {
@@ -91,7 +115,16 @@ export class Keyspace {
       return 0;
     }
     const collected = collectRecord(record, stable);
-    if (recordTombstones(record) === 0) this.tombstoned.delete(key);
+    // Collecting a list's tombstones may leave only a deleted counter: date it now.
+    if (collected > 0 && record.deletedCounterAt === undefined && isDeletedCounterRecord(record)) record.deletedCounterAt = new Map(this.applied);
+    if (record.deletedCounterAt !== undefined && isDeletedCounterRecord(record) && vvDominates(stable, record.deletedCounterAt)) {
+      // Safe to forget: an increment that arrives later was written by a replica that had
+      // seen the deletes, so it starts a new epoch and needs none of this (contributions.ts).
+      this.forget(key, record);
+      this.forgottenCounters += 1;
+      return collected + 1;
+    }
+    if (recordTombstones(record) === 0 && record.deletedCounterAt === undefined) this.tombstoned.delete(key);
     if (isRecordDead(record)) this.forget(key, record);
     return collected;
   }
@@ -178,6 +211,11 @@ export class Keyspace {
     if (visibleState(record) !== undefined) this.live += 1;
     if (expiresAt(record.ttl) !== undefined) this.expiring.add(key);
     if (recordTombstones(record) > 0) this.noteTombstones(key);
+    if (isDeletedCounterRecord(record)) {
+      // Its history is at most what the installed vector covers.
+      record.deletedCounterAt = new Map(this.applied);
+      this.noteTombstones(key);
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import { addContribution } from '../../src/crdt/contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse } from '../../src/crdt/long-double.js';
 import { parseInt64 } from '../../src/crdt/numeric.js';
 import {
-  applyStringEffect, deleteStringObserved, EMPTY_STRING_REGISTER, observedTotals, siblingValues, stringValue,
+  applyStringEffect, deleteStringObserved, EMPTY_STRING_REGISTER, incrementStartsEpoch, observedTotals, siblingValues, stringValue,
   type StringEffect, type StringRegister,
 } from '../../src/crdt/string-register.js';
 import { actionsArb, assertConverged, ctxFor, RUNS, runSchedule, type CrdtDriver } from './or-set-replicas.js';
@@ -18,7 +18,9 @@ const show = (state: StringRegister): unknown => ({ value: stringValue(state)?.t
 function generate(state: StringRegister, pick: readonly number[], origin: string): Op | undefined {
   const kind = (pick[0] ?? 0) % 8;
   if (kind <= 1) return { type: 'str.set', value: b(VALUES[(pick[1] ?? 0) % VALUES.length] ?? ''), observed: observedTotals(state) };
-  if (kind <= 3) return { type: 'str.incr', delta: BigInt((pick[1] ?? 0) % 11) - 5n };
+  // As the commands decide it: a new epoch once a delete covered all this origin added.
+  const epoch = incrementStartsEpoch(state, origin) ? { newEpoch: true } : {};
+  if (kind <= 3) return { type: 'str.incr', delta: BigInt((pick[1] ?? 0) % 11) - 5n, ...epoch };
   if (kind <= 5) {
     const current = stringValue(state);
     const base = current === undefined ? ldFromBigInt(0n) : ldParse(current.toString('latin1'));
@@ -27,7 +29,7 @@ function generate(state: StringRegister, pick: readonly number[], origin: string
     const parsed = ldParse(delta);
     if (parsed === undefined) return undefined;
     const result = b(ldFormat(ldAdd(base, parsed)));
-    return { type: 'str.incrfloat', delta, result, observed: addContribution(observedTotals(state), origin, 0n, parsed) };
+    return { type: 'str.incrfloat', delta, result, observed: addContribution(observedTotals(state), origin, 0n, parsed), ...epoch };
   }
   return { type: 'del', counters: state.totals };
 }

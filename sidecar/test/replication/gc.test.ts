@@ -92,6 +92,33 @@ describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
     assert.deepEqual(await r3.client.lrange('jobs', 0, -1), await r1.client.lrange('jobs', 0, -1));
   });
 
+  it('deleted counters (INCR on every replica, then DEL or expiry) are forgotten everywhere once stable; later increments agree', async () => {
+    members = await startGcCluster(pki, []);
+    await allAlive(members);
+    const keys = Array.from({ length: 50 }, (_, i) => `rate:${i}`);
+    // The rate-limiter pattern: every replica counts, the key goes (DEL here, TTL for half).
+    await Promise.all(members.map(async (member) => { for (const key of keys) await member.client.incr(key); }));
+    await waitAll(members);
+    await eventually('counts converged', () => converged(members), 60_000);
+    for (const member of members) assert.equal(await member.client.get('rate:0'), '3');
+    const [r1, r2, r3] = members as [Member, Member, Member];
+    for (const key of keys.slice(0, 25)) await r1.client.del(key);
+    for (const key of keys.slice(25)) await r2.client.pexpire(key, 50);
+    await waitAll(members);
+    const records = async (member: Member): Promise<number> => Number(await crdtInfo(member, 'records'));
+    await eventually('every deleted counter forgotten on every replica', async () => (await Promise.all(members.map(records))).every((n) => n === 0), 60_000);
+    for (const member of members) assert.ok(Number(await crdtInfo(member, 'crdt_gc_forgotten_counters')) >= 50, `${member.id} forgot the 50 counters`);
+    // Counting again from every replica (each starts a new epoch) converges to the new counts.
+    await Promise.all([r1.client.incrby('rate:0', 2), r2.client.incrby('rate:0', 3), r3.client.incr('rate:49')]);
+    await waitAll(members);
+    await eventually('converged after the new increments', () => converged(members), 60_000);
+    for (const member of members) {
+      assert.equal(await member.client.get('rate:0'), '5');
+      assert.equal(await member.client.get('rate:49'), '1');
+      assert.equal(await member.client.get('rate:1'), null);
+    }
+  });
+
   it('a peer silent past --gc-peer-timeout stops holding GC back and gets a full state when it returns', async () => {
     members = await startGcCluster(pki, ['--gc-peer-timeout', '2s']);
     await allAlive(members);

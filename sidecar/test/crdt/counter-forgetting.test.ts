@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { incrementStartsEpoch, stringValue } from '../../src/crdt/string-register.js';
+import { ReplicaEngine } from '../../src/replica/engine.js';
+import { TombstoneCollector } from '../../src/replica/gc.js';
+import { encodeState, installState } from '../../src/replica/snapshots.js';
+import type { Operation } from '../../src/store/effects.js';
+import { stateOfKind, visibleState } from '../../src/store/key-record.js';
+import { Keyspace } from '../../src/store/keyspace.js';
+
+/**
+ * Deleted counters are forgotten once causally stable (store/keyspace.ts), and an
+ * increment written afterwards starts a new epoch of its origin's count
+ * (crdt/contributions.ts), so a replica that forgot and one that did not agree.
+ * The property test in gc-stability.test.ts runs the same with random schedules.
+ */
+
+class Replica {
+  readonly engine: ReplicaEngine;
+  readonly ops: Operation[] = [];
+  /** The stable vector this replica's GC uses: set by the test, as acks would. */
+  stable = new Map<string, number>();
+  readonly gc: TombstoneCollector;
+
+  constructor(id: string) {
+    let now = 1_000;
+    this.engine = new ReplicaEngine(id, new Keyspace(), () => (now += 1));
+    this.engine.addSink({ onOperation: (op, local) => { if (local) this.ops.push(op); } });
+    this.gc = new TombstoneCollector(this.engine.keyspace, () => this.stable);
+  }
+
+  incrby(key: string, delta: number): void {
+    const record = this.engine.keyspace.record(key);
+    const register = record === undefined ? undefined : stateOfKind(record, 'string');
+    this.engine.emit(key, { type: 'str.incr', delta: BigInt(delta), ...(incrementStartsEpoch(register, this.engine.replicaId) ? { newEpoch: true } : {}) });
+    this.engine.finishCommand();
+  }
+
+  del(key: string): void {
+    this.engine.emit(key, this.engine.deleteEffect(key));
+    this.engine.finishCommand();
+  }
+
+  value(key: string): string | undefined {
+    const record = this.engine.keyspace.record(key);
+    const state = record === undefined ? undefined : visibleState(record);
+    return state?.kind === 'string' ? stringValue(state)?.toString() : undefined;
+  }
+
+  receive(ops: readonly Operation[]): void {
+    for (const op of ops) assert.notEqual(this.engine.applyRemote(op), 'waiting', `${op.ctx.origin}:${op.ctx.seq} not ready`);
+  }
+
+  /** Everything applied here is stable (every replica acked it). */
+  allStable(): void {
+    this.stable = new Map(this.engine.vv);
+  }
+}
+
+describe('Deleted counters are forgotten once stable (epochs keep replicas in agreement)', () => {
+  it('forgets a deleted counter only when its ops are stable, and a new increment starts a new epoch', () => {
+    const a = new Replica('a~1');
+    a.incrby('hits', 5);
+    a.del('hits');
+    assert.equal(a.engine.keyspace.size, 1, 'the deleted counter keeps its history until stable');
+    assert.equal(a.gc.collectAll(), 0, 'nothing is stable yet');
+    assert.equal(a.engine.keyspace.size, 1);
+    a.allStable();
+    assert.equal(a.gc.collectAll(), 1);
+    assert.equal(a.engine.keyspace.size, 0);
+    assert.equal(a.engine.keyspace.forgottenCounters, 1);
+    a.incrby('hits', 2);
+    assert.equal(a.value('hits'), '2');
+    const record = a.engine.keyspace.record('hits');
+    const totals = record === undefined ? undefined : stateOfKind(record, 'string')?.totals.get('a~1');
+    assert.deepEqual(totals, { epoch: 3, count: 1, int: 2n, float: null }, 'the count restarts at the increment that starts the epoch (seq 3)');
+  });
+
+  it('a replica that forgot and one that kept the history agree on every later increment and delete', () => {
+    const a = new Replica('a~1');
+    const b = new Replica('b~1');
+    const history: Operation[] = [];
+    const ship = (from: Replica, to: Replica): void => {
+      const ops = from.ops.splice(0);
+      history.push(...ops);
+      to.receive(ops);
+    };
+    a.incrby('k', 10);
+    ship(a, b);
+    b.incrby('k', 1);
+    ship(b, a);
+    a.del('k');
+    ship(a, b);
+    assert.equal(a.value('k'), undefined);
+    assert.equal(b.value('k'), undefined);
+    // a sees it stable and forgets; b keeps the history.
+    a.allStable();
+    a.gc.collectAll();
+    assert.equal(a.engine.keyspace.record('k'), undefined);
+    assert.notEqual(b.engine.keyspace.record('k'), undefined);
+    // b increments (it saw the delete cover its own count: new epoch), a increments too.
+    b.incrby('k', 3);
+    a.incrby('k', 4);
+    const fromA = a.ops.splice(0);
+    const fromB = b.ops.splice(0);
+    a.receive(fromB);
+    b.receive(fromA);
+    assert.equal(a.value('k'), '7');
+    assert.equal(b.value('k'), '7');
+    // A delete that saw only b's new increment (written by b before a's arrived) leaves a's 4 everywhere.
+    const c = new Replica('c~1');
+    c.receive(history);
+    c.receive(fromB);
+    assert.equal(c.value('k'), '3', "c kept the old epoch's history and counts b's new one alone");
+    c.del('k');
+    const delFromC = c.ops.splice(0);
+    a.receive(delFromC);
+    b.receive(delFromC);
+    assert.equal(a.value('k'), '4');
+    assert.equal(b.value('k'), '4');
+  });
+
+  it('a record whose list tombstones are collected and that then holds only a deleted counter is forgotten', () => {
+    const a = new Replica('a~1');
+    // b writes a counter while a pushes a list on the same key (a type conflict).
+    const b = new Replica('b~1');
+    b.incrby('k', 1);
+    a.engine.emit('k', { type: 'list.insert', anchor: null, values: [Buffer.from('x')] });
+    a.engine.finishCommand();
+    a.receive(b.ops.splice(0));
+    a.del('k');
+    const record = a.engine.keyspace.record('k');
+    assert.ok(record !== undefined && record.states.length === 2, 'list tombstone and deleted counter');
+    a.allStable();
+    assert.equal(a.gc.collectAll(), 2, 'the tombstone, then the counter');
+    assert.equal(a.engine.keyspace.record('k'), undefined);
+  });
+
+  it('a deleted counter installed from a snapshot or a full state is forgotten once stable too', async () => {
+    const a = new Replica('a~1');
+    a.incrby('k', 1);
+    a.del('k');
+    const b = new Replica('b~1');
+    await installState(b.engine, encodeState(a.engine));
+    assert.notEqual(b.engine.keyspace.record('k'), undefined);
+    assert.equal(b.gc.collectAll(), 0);
+    b.allStable();
+    assert.equal(b.gc.collectAll(), 1);
+    assert.equal(b.engine.keyspace.record('k'), undefined);
+  });
+
+  it('keeps a deleted counter that has counts from before epochs (a replica of an earlier version may go on counting them)', () => {
+    const a = new Replica('a~1');
+    const old = new ReplicaEngine('old~1', new Keyspace(), () => 5);
+    const legacy: Operation[] = [];
+    old.addSink({ onOperation: (op) => legacy.push(op) });
+    // An earlier version writes increments without `newEpoch`.
+    old.emit('k', { type: 'str.incr', delta: 4n });
+    old.finishCommand();
+    a.receive(legacy);
+    a.del('k');
+    a.allStable();
+    assert.equal(a.gc.collectAll(), 0);
+    assert.notEqual(a.engine.keyspace.record('k'), undefined);
+  });
+});
