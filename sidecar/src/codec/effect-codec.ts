@@ -28,9 +28,9 @@ export function encodeEffect(key: string, effect: Effect): WireKeyedEffect {
     case 'str.set':
       return { key: wireKey, stringSet: { value: effect.value, observed: encodeContributions(effect.observed) } };
     case 'str.incr':
-      return { key: wireKey, stringIncr: { delta: effect.delta.toString(), newEpoch: effect.newEpoch === true } };
+      return { key: wireKey, stringIncr: { delta: effect.delta.toString(), ...(effect.newEpoch === true ? { newEpoch: true } : {}) } };
     case 'str.incrfloat':
-      return { key: wireKey, stringIncrFloat: { delta: effect.delta, result: effect.result, observed: encodeContributions(effect.observed), newEpoch: effect.newEpoch === true } };
+      return { key: wireKey, stringIncrFloat: { delta: effect.delta, result: effect.result, observed: encodeContributions(effect.observed), ...(effect.newEpoch === true ? { newEpoch: true } : {}) } };
     case 'key.del':
       return {
         key: wireKey,

@@ -1,5 +1,5 @@
 import type { OpContext } from '../crdt/stamp.js';
-import type { KeyedEffect, Operation } from '../store/effects.js';
+import type { Effect, KeyedEffect, Operation } from '../store/effects.js';
 import { decodeEffect, encodeEffect, type WireKeyedEffect } from './effect-codec.js';
 import { messageType } from './schema.js';
 
@@ -26,7 +26,8 @@ export function operationToWire(op: Operation): WireOperation {
     hlc: op.ctx.hlc,
     deps,
     effects: op.effects.map(({ key, effect }) => encodeEffect(key, effect)),
-    atomicGroup: op.atomicGroup,
+    // Omitted when 0 (the proto3 default), as the fast encoder does.
+    ...(op.atomicGroup === 0 ? {} : { atomicGroup: op.atomicGroup }),
   };
 }
 
@@ -47,8 +48,14 @@ export function operationFromWire(wire: WireOperation): Operation {
   return { ctx, effects, atomicGroup: wire.atomicGroup ?? 0 };
 }
 
-export function encodeOperation(op: Operation): Uint8Array {
+/** The reference encoding by protobufjs reflection (operation-encoder.ts is the fast one). */
+export function encodeOperationReflect(op: Operation): Uint8Array {
   return operationType().encode(operationToWire(op)).finish();
+}
+
+/** One effect's KeyedEffect bytes by protobufjs (the fast encoder's fallback for rare types). */
+export function encodeKeyedEffectReflect(key: string, effect: Effect): Uint8Array {
+  return messageType('KeyedEffect').encode(encodeEffect(key, effect)).finish();
 }
 
 export function decodeOperation(bytes: Uint8Array): Operation {

@@ -1,4 +1,4 @@
-import { encodeOperation } from '../codec/operation-codec.js';
+import { encodeOperation } from '../codec/operation-encoder.js';
 import type { Operation } from '../store/effects.js';
 
 /**
@@ -13,8 +13,7 @@ export function rememberEncoding(op: Operation, bytes: Buffer): void {
 export function encodeOnce(op: Operation): Buffer {
   let bytes = op.encoded;
   if (bytes === undefined) {
-    const encoded = encodeOperation(op);
-    bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+    bytes = encodeOperation(op);
     op.encoded = bytes;
   }
   return bytes;

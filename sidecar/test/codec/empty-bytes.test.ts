@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { decodeOperation, encodeOperation } from '../../src/codec/operation-codec.js';
+import { decodeOperation } from '../../src/codec/operation-codec.js';
+import { encodeOperation } from '../../src/codec/operation-encoder.js';
 import { encodeOnce } from '../../src/replica/encoded-ops.js';
 import type { Operation } from '../../src/store/effects.js';
 import { RawClient } from '../support/raw-client.js';

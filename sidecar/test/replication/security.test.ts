@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
-import { encodeOperation } from '../../src/codec/operation-codec.js';
+import { encodeOperation } from '../../src/codec/operation-encoder.js';
 import { NO_CONTRIBUTIONS } from '../../src/crdt/contributions.js';
 import { REPLICATE_PATH, REPLICATION_SERVICE, deserialize, serializeMessage, type Incoming, type ReplicationMessage } from '../../src/replication/wire.js';
 import { freePort } from '../support/redis-server.js';
