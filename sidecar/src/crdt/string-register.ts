@@ -157,5 +157,7 @@ export function siblingValues(register: StringRegister): Buffer[] {
 
 export function isStringEmpty(register: StringRegister): boolean {
   if (register.writes.length > 0) return false;
+  // Without deletes every contribution is unobserved (a hot path: INCR asks four times).
+  if (register.deleted.size === 0) return register.totals.size === 0;
   return unobserved(register.totals, NO_CONTRIBUTIONS, register.deleted).count === 0;
 }

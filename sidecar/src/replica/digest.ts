@@ -62,8 +62,8 @@ export function keyHash(key: string, record: KeyRecord): Buffer | undefined {
 
 /**
  * CRDT.DIGEST (DESIGN.md §4): the XOR of per-key hashes, so the result depends on the
- * state only, never on the order in which operations arrived. Kept incrementally: the
- * engine reports changed keys; only those are rehashed when the digest is asked for.
+ * state only, never on the order in which operations arrived. Kept incrementally once
+ * first asked for: the engine reports changed keys; only those are rehashed next time.
  * Expired-but-not-yet-deleted keys still count (by their absolute expiry), so replicas
  * agree without agreeing on the current time.
  */
@@ -71,19 +71,33 @@ export class StateDigest {
   private readonly hashes = new Map<string, Buffer>();
   private readonly dirty = new Set<string>();
   private readonly acc = Buffer.alloc(HASH_BYTES);
+  /**
+   * Changed keys are tracked only once a digest was asked for: until then the first
+   * digest hashes every key (a replica nobody asks pays nothing per write).
+   */
+  private tracking = false;
 
   constructor(private readonly engine: ReplicaEngine) {
-    for (const key of engine.keyspace.keys()) this.dirty.add(key);
-    engine.onKeyChange((key) => this.dirty.add(key));
+    engine.onKeyChange((key) => {
+      if (this.tracking) this.dirty.add(key);
+    });
   }
 
   /** Marks every key for rehashing (after a full-state install replaced the keyspace). */
   reset(): void {
+    if (this.tracking) this.markAll();
+  }
+
+  private markAll(): void {
     for (const key of this.hashes.keys()) this.dirty.add(key);
     for (const key of this.engine.keyspace.keys()) this.dirty.add(key);
   }
 
   digest(): string {
+    if (!this.tracking) {
+      this.tracking = true;
+      this.markAll();
+    }
     for (const key of this.dirty) {
       const old = this.hashes.get(key);
       if (old !== undefined) xorInto(this.acc, old);
