@@ -20,8 +20,8 @@ export interface WireCollectionEffect {
   setAdd?: { members?: Uint8Array[] } | null;
   setRemove?: { members?: Uint8Array[] } | null;
   hashSet?: { fields?: { field?: Uint8Array; value?: Uint8Array; observed?: WireContribution[] }[] } | null;
-  hashIncr?: { field?: Uint8Array; delta?: string } | null;
-  hashIncrFloat?: { field?: Uint8Array; delta?: string; result?: Uint8Array; observed?: WireContribution[] } | null;
+  hashIncr?: { field?: Uint8Array; delta?: string; newEpoch?: boolean } | null;
+  hashIncrFloat?: { field?: Uint8Array; delta?: string; result?: Uint8Array; observed?: WireContribution[]; newEpoch?: boolean } | null;
   hashDelete?: { fields?: WireFieldObserved[] } | null;
   zsetAdd?: { entries?: WireZsetEntry[] } | null;
   zsetIncr?: { member?: Uint8Array; delta?: number; result?: number; counts?: string; basis?: string } | null;
@@ -82,9 +82,9 @@ export function encodeCollectionEffect(effect: CollectionEffect): WireCollection
     case 'hash.set':
       return { hashSet: { fields: effect.fields.map(([field, value], i) => ({ field, value, observed: encodeContributions(effect.observed[i] ?? new Map()) })) } };
     case 'hash.incr':
-      return { hashIncr: { field: effect.field, delta: effect.delta.toString() } };
+      return { hashIncr: { field: effect.field, delta: effect.delta.toString(), ...(effect.newEpoch === true ? { newEpoch: true } : {}) } };
     case 'hash.incrfloat':
-      return { hashIncrFloat: { field: effect.field, delta: effect.delta, result: effect.result, observed: encodeContributions(effect.observed) } };
+      return { hashIncrFloat: { field: effect.field, delta: effect.delta, result: effect.result, observed: encodeContributions(effect.observed), ...(effect.newEpoch === true ? { newEpoch: true } : {}) } };
     case 'hash.del':
       return { hashDelete: { fields: effect.fields.map((field, i) => ({ field, observed: encodeContributions(effect.observed[i] ?? new Map()) })) } };
     case 'zset.add':
@@ -107,10 +107,14 @@ export function decodeCollectionEffect(w: WireCollectionEffect): CollectionEffec
     const fields = w.hashSet.fields ?? [];
     return { type: 'hash.set', fields: fields.map((f) => [bytesIn(f.field), bytesIn(f.value)] as const), observed: fields.map((f) => decodeContributions(f.observed)) };
   }
-  if (w.hashIncr) return { type: 'hash.incr', field: bytesIn(w.hashIncr.field), delta: BigInt(w.hashIncr.delta || '0') };
+  if (w.hashIncr) {
+    const effect = { type: 'hash.incr', field: bytesIn(w.hashIncr.field), delta: BigInt(w.hashIncr.delta || '0') } as const;
+    return w.hashIncr.newEpoch === true ? { ...effect, newEpoch: true } : effect;
+  }
   if (w.hashIncrFloat) {
     const f = w.hashIncrFloat;
-    return { type: 'hash.incrfloat', field: bytesIn(f.field), delta: f.delta ?? '0', result: bytesIn(f.result), observed: decodeContributions(f.observed) };
+    const effect = { type: 'hash.incrfloat', field: bytesIn(f.field), delta: f.delta ?? '0', result: bytesIn(f.result), observed: decodeContributions(f.observed) } as const;
+    return f.newEpoch === true ? { ...effect, newEpoch: true } : effect;
   }
   if (w.hashDelete) {
     const fields = w.hashDelete.fields ?? [];

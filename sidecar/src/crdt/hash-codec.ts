@@ -18,6 +18,8 @@ import type { BaseWrite, StringRegister } from './string-register.js';
 const HASH_KIND = 2;
 const PLAIN = 0;
 const REGISTER = 1;
+/** A register whose contributions carry counter epochs (written only when one is not 0, so older readers still read the rest). */
+const REGISTER_WITH_EPOCHS = 2;
 
 function writeLongDouble(writer: Writer, value: LongDouble | null): void {
   if (value === null) { writer.uint32(0); return; }
@@ -39,26 +41,27 @@ function readLongDouble(reader: Reader): LongDouble | null {
   }
 }
 
-export function writeContributions(writer: Writer, table: ReplicaTable, contributions: Contributions): void {
+export function writeContributions(writer: Writer, table: ReplicaTable, contributions: Contributions, withEpochs = false): void {
   const origins = [...contributions.keys()].sort();
   writer.uint32(origins.length);
   for (const origin of origins) {
     const c = contributions.get(origin) as Contribution;
     writer.uint32(table.indexOf(origin));
     writeUint53(writer, c.count);
+    if (withEpochs) writeUint53(writer, c.epoch);
     writer.string(c.int.toString());
     writeLongDouble(writer, c.float);
   }
 }
 
-export function readContributions(reader: Reader, table: ReplicaTable): Contributions {
+export function readContributions(reader: Reader, table: ReplicaTable, withEpochs = false): Contributions {
   const out = new Map<string, Contribution>();
   for (let n = reader.uint32(); n > 0; n--) {
     const origin = table.idAt(reader.uint32());
     const count = readUint53(reader);
+    const epoch = withEpochs ? readUint53(reader) : 0;
     const int = BigInt(reader.string());
-    // Hash fields never start counter epochs (only string keys do), so none is stored.
-    out.set(origin, { epoch: 0, count, int, float: readLongDouble(reader) });
+    out.set(origin, { epoch, count, int, float: readLongDouble(reader) });
   }
   return out;
 }
@@ -69,29 +72,34 @@ function registerReplicas(register: StringRegister): string[] {
   return ids;
 }
 
-function writeRegister(writer: Writer, table: ReplicaTable, register: StringRegister): void {
+function hasEpochs(register: StringRegister): boolean {
+  const lists = [register.totals, register.deleted, ...register.writes.map((w) => w.observed)];
+  return lists.some((list) => [...list.values()].some((c) => c.epoch !== 0));
+}
+
+function writeRegister(writer: Writer, table: ReplicaTable, register: StringRegister, withEpochs: boolean): void {
   writer.uint32(register.writes.length);
   const writes = [...register.writes].sort((a, b) => (a.dot.replica === b.dot.replica ? a.dot.seq - b.dot.seq : a.dot.replica < b.dot.replica ? -1 : 1));
   for (const w of writes) {
     writer.bytes(w.value);
     writeDot(writer, table, w.dot);
     writeStamp(writer, table, w.stamp);
-    writeContributions(writer, table, w.observed);
+    writeContributions(writer, table, w.observed, withEpochs);
   }
-  writeContributions(writer, table, register.totals);
-  writeContributions(writer, table, register.deleted);
+  writeContributions(writer, table, register.totals, withEpochs);
+  writeContributions(writer, table, register.deleted, withEpochs);
 }
 
-function readRegister(reader: Reader, table: ReplicaTable): StringRegister {
+function readRegister(reader: Reader, table: ReplicaTable, withEpochs: boolean): StringRegister {
   const writes: BaseWrite[] = [];
   for (let n = reader.uint32(); n > 0; n--) {
     const value = Buffer.from(reader.bytes());
     const dot = readDot(reader, table);
     const stamp = readStamp(reader, table);
-    writes.push({ value, dot, stamp, observed: readContributions(reader, table) });
+    writes.push({ value, dot, stamp, observed: readContributions(reader, table, withEpochs) });
   }
-  const totals = readContributions(reader, table);
-  const deleted = readContributions(reader, table);
+  const totals = readContributions(reader, table, withEpochs);
+  const deleted = readContributions(reader, table, withEpochs);
   // A field's own lastWrite only matters for whole keys; the hash keeps its own.
   const lastWrite = writes.reduce((stamp, w) => maxStamp(stamp, w.stamp), ZERO_STAMP);
   return { kind: 'string', writes, totals, deleted, lastWrite };
@@ -99,8 +107,9 @@ function readRegister(reader: Reader, table: ReplicaTable): StringRegister {
 
 function writeField(writer: Writer, table: ReplicaTable, field: FieldState): void {
   if (isRegister(field)) {
-    writer.uint32(REGISTER);
-    writeRegister(writer, table, field);
+    const withEpochs = hasEpochs(field);
+    writer.uint32(withEpochs ? REGISTER_WITH_EPOCHS : REGISTER);
+    writeRegister(writer, table, field, withEpochs);
     return;
   }
   writer.uint32(PLAIN);
@@ -110,7 +119,8 @@ function writeField(writer: Writer, table: ReplicaTable, field: FieldState): voi
 }
 
 function readField(reader: Reader, table: ReplicaTable): FieldState {
-  if (reader.uint32() === REGISTER) return readRegister(reader, table);
+  const kind = reader.uint32();
+  if (kind === REGISTER || kind === REGISTER_WITH_EPOCHS) return readRegister(reader, table, kind === REGISTER_WITH_EPOCHS);
   const value = readLatin1(reader);
   const dot = readDot(reader, table);
   return { value, origin: dot.replica, seq: dot.seq, hlc: reader.double() };

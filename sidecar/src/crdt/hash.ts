@@ -5,7 +5,7 @@ import {
 import type { LongDouble } from './long-double.js';
 import { memberKey } from './or-set.js';
 import { maxStamp, observed, stampOf, ZERO_STAMP, type OpContext, type Stamp } from './stamp.js';
-import { applyStringEffect, deleteStringObserved, type StringEffect } from './string-register.js';
+import { applyStringEffect, deleteStringObserved, incrementStartsEpoch, isDeletedCounter, type StringEffect } from './string-register.js';
 
 /**
  * A Redis hash: a map of field → string register (DESIGN.md §4 "hash": per field LWW
@@ -32,10 +32,10 @@ export interface HashState {
 export type HashEffect =
   /** HSET/HMSET/HSETNX: `observed[i]` is `hashObservedTotals(state, fields[i][0])` at the writer. */
   | { readonly type: 'hash.set'; readonly fields: readonly (readonly [Buffer, Buffer])[]; readonly observed: readonly Contributions[] }
-  /** HINCRBY: an integer contribution to one field. */
-  | { readonly type: 'hash.incr'; readonly field: Buffer; readonly delta: bigint }
+  /** HINCRBY: an integer contribution to one field (`newEpoch` as for `str.incr`). */
+  | { readonly type: 'hash.incr'; readonly field: Buffer; readonly delta: bigint; readonly newEpoch?: boolean }
   /** HINCRBYFLOAT: a float contribution plus the result Redis would store (as `str.incrfloat`). */
-  | { readonly type: 'hash.incrfloat'; readonly field: Buffer; readonly delta: string; readonly result: Buffer; readonly observed: Contributions }
+  | { readonly type: 'hash.incrfloat'; readonly field: Buffer; readonly delta: string; readonly result: Buffer; readonly observed: Contributions; readonly newEpoch?: boolean }
   /** HDEL: observed remove of each field; `observed[i]` as for `hash.set`. */
   | { readonly type: 'hash.del'; readonly fields: readonly Buffer[]; readonly observed: readonly Contributions[] };
 
@@ -84,11 +84,11 @@ export function applyHashEffect(state: HashState, effect: HashEffect, ctx: OpCon
       effect.fields.forEach(([field, value], i) => setField(state, memberKey(field), value, effect.observed[i] ?? NO_CONTRIBUTIONS, ctx));
       break;
     case 'hash.incr':
-      applyToField(state, memberKey(effect.field), { type: 'str.incr', delta: effect.delta }, ctx);
+      applyToField(state, memberKey(effect.field), { type: 'str.incr', delta: effect.delta, ...(effect.newEpoch === true ? { newEpoch: true } : {}) }, ctx);
       break;
     case 'hash.incrfloat': {
       const { delta, result, observed: seen } = effect;
-      applyToField(state, memberKey(effect.field), { type: 'str.incrfloat', delta, result, observed: seen }, ctx);
+      applyToField(state, memberKey(effect.field), { type: 'str.incrfloat', delta, result, observed: seen, ...(effect.newEpoch === true ? { newEpoch: true } : {}) }, ctx);
       break;
     }
     case 'hash.del':
@@ -173,4 +173,17 @@ export function hashTombstones(state: HashState): number {
 /** The `observed` of an HINCRBYFLOAT made here by `origin`: the field's totals plus its own contribution. */
 export function hashIncrFloatObserved(state: HashState | undefined, field: Buffer | string, origin: string, delta: LongDouble): Contributions {
   return addContribution(hashObservedTotals(state, field), origin, 0n, delta);
+}
+
+/** Whether `origin`'s next increment of `field` starts a new epoch (string-register.ts). */
+export function fieldIncrementStartsEpoch(state: HashState | undefined, field: Buffer | string, origin: string): boolean {
+  const current = state?.fields.get(memberKey(field));
+  return current === undefined || !isRegister(current) || incrementStartsEpoch(current, origin);
+}
+
+/** A hash that is only deleted counters (HINCRBY … then DEL or HDEL): see isDeletedCounter. */
+export function isDeletedCounterHash(state: HashState): boolean {
+  if (state.length > 0 || state.fields.size === 0) return false;
+  for (const field of state.fields.values()) if (!isRegister(field) || !isDeletedCounter(field)) return false;
+  return true;
 }

@@ -10,9 +10,10 @@ import { pruneEmptyStates, type KeyRecord } from './key-record.js';
  * at once (causal delivery makes tombstones unnecessary, or-set.ts); a string write drops
  * the writes it observed, so siblings are only concurrent ones; the TTL register drops
  * observed entries. What stays per key is counter history (per-origin totals and delete
- * floors). A deleted string counter is forgotten whole once stable (keyspace.ts, with
- * the epochs of contributions.ts); hash fields' and sorted-set members' histories stay,
- * bounded by the number of distinct counters, not of ops (SEMANTICS.md).
+ * floors). A key left holding only deleted string or hash counters is forgotten whole
+ * once stable (keyspace.ts, with the epochs of contributions.ts); a dead field inside a
+ * live hash and sorted-set members' histories stay, bounded by the number of distinct
+ * counters, not of ops (SEMANTICS.md).
  *
  * Returns the number of tombstones dropped; empty list states are forgotten after it.
  */

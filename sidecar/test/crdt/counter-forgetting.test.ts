@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fieldIncrementStartsEpoch, hashGet } from '../../src/crdt/hash.js';
 import { incrementStartsEpoch, stringValue } from '../../src/crdt/string-register.js';
 import { ReplicaEngine } from '../../src/replica/engine.js';
 import { TombstoneCollector } from '../../src/replica/gc.js';
@@ -161,5 +162,41 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     a.allStable();
     assert.equal(a.gc.collectAll(), 0);
     assert.notEqual(a.engine.keyspace.record('k'), undefined);
+  });
+
+  it('a hash of deleted counters (HINCRBY … then DEL) is forgotten once stable; a field counted again agrees everywhere', () => {
+    const a = new Replica('a~1');
+    const b = new Replica('b~1');
+    const hincrby = (r: Replica, field: string, delta: number): void => {
+      const record = r.engine.keyspace.record('stats');
+      const hash = record === undefined ? undefined : stateOfKind(record, 'hash');
+      const name = Buffer.from(field);
+      r.engine.emit('stats', { type: 'hash.incr', field: name, delta: BigInt(delta), ...(fieldIncrementStartsEpoch(hash, name, r.engine.replicaId) ? { newEpoch: true } : {}) });
+      r.engine.finishCommand();
+    };
+    const hget = (r: Replica, field: string): string | undefined => {
+      const record = r.engine.keyspace.record('stats');
+      const hash = record === undefined ? undefined : stateOfKind(record, 'hash');
+      return hash === undefined ? undefined : hashGet(hash, field)?.toString();
+    };
+    hincrby(a, 'views', 3);
+    hincrby(a, 'clicks', 1);
+    b.receive(a.ops.splice(0));
+    hincrby(b, 'views', 2);
+    a.receive(b.ops.splice(0));
+    a.del('stats');
+    b.receive(a.ops.splice(0));
+    a.allStable();
+    assert.equal(a.gc.collectAll(), 1);
+    assert.equal(a.engine.keyspace.record('stats'), undefined);
+    hincrby(b, 'views', 5);
+    hincrby(a, 'views', 1);
+    const fromA = a.ops.splice(0);
+    a.receive(b.ops.splice(0));
+    b.receive(fromA);
+    assert.equal(hget(a, 'views'), '6');
+    assert.equal(hget(b, 'views'), '6');
+    assert.equal(hget(a, 'clicks'), undefined);
+    assert.equal(hget(b, 'clicks'), undefined);
   });
 });

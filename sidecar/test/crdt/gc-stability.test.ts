@@ -10,6 +10,7 @@ import { stableVector } from '../../src/replica/stability.js';
 import type { Operation } from '../../src/store/effects.js';
 import { stateOfKind, visibleState } from '../../src/store/key-record.js';
 import { incrementStartsEpoch, observedTotals, stringValue } from '../../src/crdt/string-register.js';
+import { fieldIncrementStartsEpoch, hashEntries, hashObservedTotals } from '../../src/crdt/hash.js';
 import { Keyspace } from '../../src/store/keyspace.js';
 
 /**
@@ -36,8 +37,9 @@ import { Keyspace } from '../../src/store/keyspace.js';
 
 const RUNS = Number(process.env.GC_RUNS ?? 300);
 const KEYS = ['q', 'w'];
-/** The key counter ops use. */
+/** The key counter ops use, and the one hash counter ops use. */
 const COUNTER = 'c';
+const HASH_COUNTER = 'h';
 
 type Action =
   | { readonly kind: 'lpush' | 'rpush'; readonly n: number }
@@ -45,7 +47,11 @@ type Action =
   | { readonly kind: 'linsert' | 'lrem'; readonly at: number }
   // Counters (on their own string key): INCRBY n, SET to n, DEL.
   | { readonly kind: 'incrby' | 'set'; readonly n: number }
-  | { readonly kind: 'cdel' };
+  | { readonly kind: 'cdel' }
+  // Hash counters (on their own hash key): HINCRBY field n, HDEL field, DEL.
+  | { readonly kind: 'hincrby'; readonly field: number; readonly n: number }
+  | { readonly kind: 'hdel'; readonly field: number }
+  | { readonly kind: 'hashdel' };
 
 type Step =
   | { readonly kind: 'op'; readonly replica: number; readonly key: number; readonly action: Action }
@@ -186,6 +192,17 @@ class Cluster {
       }
       case 'set': engine.emit(key, { type: 'str.set', value: Buffer.from(String(action.n)), observed: observedTotals(counterOf(engine, key)) }); break;
       case 'cdel': engine.emit(key, engine.deleteEffect(key)); break;
+      case 'hincrby': {
+        const field = Buffer.from(`f${action.field}`);
+        engine.emit(key, { type: 'hash.incr', field, delta: BigInt(action.n), ...(fieldIncrementStartsEpoch(hashOf(engine, key), field, engine.replicaId) ? { newEpoch: true } : {}) });
+        break;
+      }
+      case 'hdel': {
+        const field = Buffer.from(`f${action.field}`);
+        engine.emit(key, { type: 'hash.del', fields: [field], observed: [hashObservedTotals(hashOf(engine, key), field)] });
+        break;
+      }
+      case 'hashdel': engine.emit(key, engine.deleteEffect(key)); break;
     }
     engine.finishCommand();
   }
@@ -246,7 +263,7 @@ class Cluster {
 
   run(steps: readonly Step[]): void {
     for (const step of steps) {
-      if (step.kind === 'op') this.local(step.replica, isCounterAction(step.action) ? COUNTER : KEYS[step.key % KEYS.length]!, step.action);
+      if (step.kind === 'op') this.local(step.replica, keyFor(step.action, step.key), step.action);
       else if (step.kind === 'deliver') this.deliver(step.replica, step.pick);
       else if (step.kind === 'ack') this.ack(step.from, step.to);
       else if (step.kind === 'fsync') this.fsync(step.replica);
@@ -256,13 +273,20 @@ class Cluster {
   }
 }
 
-function isCounterAction(action: Action): boolean {
-  return action.kind === 'incrby' || action.kind === 'set' || action.kind === 'cdel';
+function keyFor(action: Action, key: number): string {
+  if (action.kind === 'incrby' || action.kind === 'set' || action.kind === 'cdel') return COUNTER;
+  if (action.kind === 'hincrby' || action.kind === 'hdel' || action.kind === 'hashdel') return HASH_COUNTER;
+  return KEYS[key % KEYS.length]!;
 }
 
 function listOf(engine: ReplicaEngine, key: string): ListState | undefined {
   const record = engine.keyspace.record(key);
   return record === undefined ? undefined : stateOfKind(record, 'list');
+}
+
+function hashOf(engine: ReplicaEngine, key: string) {
+  const record = engine.keyspace.record(key);
+  return record === undefined ? undefined : stateOfKind(record, 'hash');
 }
 
 function counterOf(engine: ReplicaEngine, key: string) {
@@ -272,11 +296,12 @@ function counterOf(engine: ReplicaEngine, key: string) {
 
 /** Each key's visible value: a list's elements, or a string's value (nothing when absent). */
 function visible(node: Node): string[][] {
-  return [...KEYS, COUNTER].map((key) => {
+  return [...KEYS, COUNTER, HASH_COUNTER].map((key) => {
     const record = node.engine.keyspace.record(key);
     const state = record === undefined ? undefined : visibleState(record);
     if (state === undefined) return [];
     if (state.kind === 'string') return ['string', stringValue(state)?.toString() ?? ''];
+    if (state.kind === 'hash') return ['hash', ...[...hashEntries(state)].map(([f, v]) => `${f.toString()}=${v.toString()}`).sort()];
     const list = listOf(node.engine, key);
     return list === undefined ? [] : listValues(list).map((value) => value.toString());
   });
@@ -287,6 +312,12 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('lpop' as const, 'rpop' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('linsert' as const, 'lrem' as const), at: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('del' as const) }) },
+);
+
+const hashActionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('hincrby' as const), field: fc.nat(1), n: fc.integer({ min: -3, max: 9 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('hdel' as const), field: fc.nat(1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('hashdel' as const) }) },
 );
 
 const counterActionArb: fc.Arbitrary<Action> = fc.oneof(
@@ -300,6 +331,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   // Counter ops go to their own key: concurrent writes of different types to one key
   // decide the visible type by stamps that pruning can lose (SEMANTICS.md, known deviations).
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.constant(0), action: counterActionArb }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.constant(0), action: hashActionArb }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('deliver' as const), replica: fc.nat(2), pick: fc.nat(100) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('ack' as const), from: fc.nat(2), to: fc.nat(2) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('gc' as const), replica: fc.nat(2) }) },
@@ -334,7 +366,7 @@ describe('Tombstone GC by causal stability: properties', function () {
       for (const node of cluster.nodes) assert.equal(node.engine.keyspace.tombstoneCount(), 0, 'every tombstone is stable once all replicas acked everything');
       // Deleted counters are forgotten too: a key that shows nothing keeps no record.
       for (const node of cluster.nodes) {
-        for (const key of [...KEYS, COUNTER]) {
+        for (const key of [...KEYS, COUNTER, HASH_COUNTER]) {
           const record = node.engine.keyspace.record(key);
           if (record !== undefined && visibleState(record) === undefined) assert.fail(`${node.engine.replicaId} keeps an invisible record for ${key}`);
         }

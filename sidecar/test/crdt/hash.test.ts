@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { decodeHashState, encodeHashState } from '../../src/crdt/hash-codec.js';
 import { isRegister } from '../../src/crdt/hash-field.js';
 import {
-  applyHashEffect, createHash, deleteHashObserved, hashEntries, hashFieldAt, hashGet, hashIncrFloatObserved, hashLength,
+  applyHashEffect, fieldIncrementStartsEpoch, createHash, deleteHashObserved, hashEntries, hashFieldAt, hashGet, hashIncrFloatObserved, hashLength,
   hashObservedPerField, hashObservedTotals, isHashEmpty, type HashEffect, type HashState,
 } from '../../src/crdt/hash.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse } from '../../src/crdt/long-double.js';
@@ -42,14 +42,15 @@ function generate(state: HashState, pick: readonly number[], origin: string): Ha
     case 2: case 3: {
       const current = hashGet(state, field);
       if (current !== undefined && parseInt64(current) === undefined) return undefined; // Redis: not an integer
-      return { type: 'hash.incr', field, delta: BigInt(((pick[3] ?? 0) % 11) - 5) };
+      // As HINCRBY decides it: a new epoch once a delete covered all this origin added.
+      return { type: 'hash.incr', field, delta: BigInt(((pick[3] ?? 0) % 11) - 5), ...(fieldIncrementStartsEpoch(state, field, origin) ? { newEpoch: true } : {}) };
     }
     case 4: {
       const delta = FLOATS[(pick[3] ?? 0) % FLOATS.length] as string;
       const result = incrFloatResult(hashGet(state, field), delta);
       if (result === undefined) return undefined;
       const observed = hashIncrFloatObserved(state, field, origin, ldParse(delta) ?? ldFromBigInt(0n));
-      return { type: 'hash.incrfloat', field, delta, result: b(result), observed };
+      return { type: 'hash.incrfloat', field, delta, result: b(result), observed, ...(fieldIncrementStartsEpoch(state, field, origin) ? { newEpoch: true } : {}) };
     }
     case 5: case 6: {
       const fields = [field, other].slice(0, 1 + ((pick[4] ?? 0) % 2));

@@ -92,7 +92,7 @@ describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
     assert.deepEqual(await r3.client.lrange('jobs', 0, -1), await r1.client.lrange('jobs', 0, -1));
   });
 
-  it('deleted counters (INCR on every replica, then DEL or expiry) are forgotten everywhere once stable; later increments agree', async () => {
+  it('deleted counters (INCR and HINCRBY on every replica, then DEL or expiry) are forgotten everywhere once stable; later increments agree', async () => {
     members = await startGcCluster(pki, []);
     await allAlive(members);
     const keys = Array.from({ length: 50 }, (_, i) => `rate:${i}`);
@@ -102,20 +102,25 @@ describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
     await eventually('counts converged', () => converged(members), 60_000);
     for (const member of members) assert.equal(await member.client.get('rate:0'), '3');
     const [r1, r2, r3] = members as [Member, Member, Member];
+    // A hash of counters too (HINCRBY per field on every replica, then the key expires).
+    await Promise.all(members.map(async (member) => { for (const field of ['views', 'clicks']) await member.client.hincrby('stats:day', field, 1); }));
+    await waitAll(members);
     for (const key of keys.slice(0, 25)) await r1.client.del(key);
     for (const key of keys.slice(25)) await r2.client.pexpire(key, 50);
+    await r3.client.pexpire('stats:day', 50);
     await waitAll(members);
     const records = async (member: Member): Promise<number> => Number(await crdtInfo(member, 'records'));
     await eventually('every deleted counter forgotten on every replica', async () => (await Promise.all(members.map(records))).every((n) => n === 0), 60_000);
-    for (const member of members) assert.ok(Number(await crdtInfo(member, 'crdt_gc_forgotten_counters')) >= 50, `${member.id} forgot the 50 counters`);
+    for (const member of members) assert.ok(Number(await crdtInfo(member, 'crdt_gc_forgotten_counters')) >= 51, `${member.id} forgot the 50 counters and the hash`);
     // Counting again from every replica (each starts a new epoch) converges to the new counts.
-    await Promise.all([r1.client.incrby('rate:0', 2), r2.client.incrby('rate:0', 3), r3.client.incr('rate:49')]);
+    await Promise.all([r1.client.incrby('rate:0', 2), r2.client.incrby('rate:0', 3), r3.client.incr('rate:49'), r1.client.hincrby('stats:day', 'views', 4), r3.client.hincrby('stats:day', 'views', 1)]);
     await waitAll(members);
     await eventually('converged after the new increments', () => converged(members), 60_000);
     for (const member of members) {
       assert.equal(await member.client.get('rate:0'), '5');
       assert.equal(await member.client.get('rate:49'), '1');
       assert.equal(await member.client.get('rate:1'), null);
+      assert.deepEqual(await member.client.hgetall('stats:day'), { views: '5' });
     }
   });
 
