@@ -82,6 +82,7 @@ export function resetStats(server: ServerContext): void {
   stats.pubsubMessages = 0;
   stats.rejectedCalls = 0;
   stats.errorReplies = 0;
+  stats.errors.clear();
   stats.calls.clear();
   server.engine.expiredKeys = 0;
 }

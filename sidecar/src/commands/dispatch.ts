@@ -56,7 +56,11 @@ export class Dispatcher implements CommandSink {
     const resolved = this.resolve(args);
     if ('error' in resolved) {
       if (resolved.unknown === true && this.server.fallback !== undefined) return this.runFallback(this.server.fallback, client, session, args);
-      if (session.multi !== undefined) session.multiFailed = true;
+      if (session.multi !== undefined) {
+        // A rejected EXEC (wrong arity) discards the transaction (Redis: execCommandAbort).
+        if (isExec(args)) return this.countError(this.abortTransaction(client, session, resolved.error));
+        session.multiFailed = true;
+      }
       return this.countError(resolved.error);
     }
     const { spec, fullName } = resolved;
@@ -121,7 +125,10 @@ export class Dispatcher implements CommandSink {
     const failed = reply !== BLOCKED && reply.kind === 'error';
     this.server.stats.commandsProcessed += 1;
     this.server.stats.recordCall(fullName, timed ? (performance.now() - started) * 1000 : -1, failed);
-    if (failed) this.server.stats.errorReplies += 1;
+    if (reply !== BLOCKED && reply.kind === 'error') {
+      this.server.stats.errorReplies += 1;
+      this.server.stats.recordError(reply.message);
+    }
     return reply;
   }
 
@@ -172,11 +179,24 @@ export class Dispatcher implements CommandSink {
     return { spec: sub, fullName };
   }
 
+  private abortTransaction(client: Client, session: Session, cause: Reply): Reply {
+    session.multi = undefined;
+    session.multiFailed = false;
+    this.server.watches.unwatchAll(client, session);
+    const message = cause.kind === 'error' ? cause.message.replace(/^ERR /, '') : '';
+    return error(`EXECABORT Transaction discarded because of: ${message}`);
+  }
+
   private countError(reply: Reply): Reply {
     this.server.stats.rejectedCalls += 1;
     this.server.stats.errorReplies += 1;
+    if (reply.kind === 'error') this.server.stats.recordError(reply.message);
     return reply;
   }
+}
+
+function isExec(args: readonly Buffer[]): boolean {
+  return args[0] !== undefined && args[0].length === 4 && args[0].toString('latin1').toLowerCase() === 'exec';
 }
 
 function arityOk(arity: number, argc: number): boolean {

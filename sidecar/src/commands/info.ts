@@ -120,6 +120,11 @@ const commandstats: SectionBuilder = (s) => {
   return fields;
 };
 
+/** errorstat_<CODE>:count=N, codes in byte order (Redis keeps them in a rax). */
+const errorstats: SectionBuilder = (s) => [...s.stats.errors]
+  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  .map(([code, count]): [string, string] => [`errorstat_${code}`, `count=${count}`]);
+
 const cluster: SectionBuilder = () => [['cluster_enabled', 0]];
 
 /** Redis omits db0 when the database is empty. avg_ttl is not tracked (Redis samples it). */
@@ -144,7 +149,8 @@ const SECTIONS: readonly (readonly [string, string, SectionBuilder, boolean])[] 
   ['memory', 'Memory', memory, true], ['persistence', 'Persistence', persistence, true],
   ['stats', 'Stats', stats, true], ['replication', 'Replication', replication, true],
   ['cpu', 'CPU', cpu, true], ['modules', 'Modules', () => [], true],
-  ['commandstats', 'Commandstats', commandstats, false], ['cluster', 'Cluster', cluster, true],
+  ['commandstats', 'Commandstats', commandstats, false], ['errorstats', 'Errorstats', errorstats, true],
+  ['cluster', 'Cluster', cluster, true],
   ['keyspace', 'Keyspace', keyspace, true], ['crdt', 'CRDT', crdt, true],
 ];
 

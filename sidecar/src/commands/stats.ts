@@ -11,6 +11,9 @@ export class Stats {
   /** Calls per command name (INFO commandstats, metrics). */
   readonly calls = new Map<string, { calls: number; usec: number; failed: number }>();
 
+  /** Error replies per error code, the message's first word (INFO errorstats). */
+  readonly errors = new Map<string, number>();
+
   /** Optional latency observer (the metrics histogram), in seconds. */
   latencyObserver: ((seconds: number) => void) | undefined;
 
@@ -28,4 +31,19 @@ export class Stats {
     }
     if (failed) entry.failed += 1;
   }
+
+  /**
+   * Counts an error reply under its code as Redis's afterErrorReply does: the text up to
+   * the first space within 32 characters, else ERR. Like Redis, at most 128 codes are
+   * tracked (an error text a module or script makes up must not grow this without bound).
+   */
+  recordError(message: string): void {
+    const space = message.slice(0, 32).indexOf(' ');
+    const code = space > 0 ? message.slice(0, space) : 'ERR';
+    const count = this.errors.get(code);
+    if (count !== undefined) this.errors.set(code, count + 1);
+    else if (this.errors.size < MAX_ERROR_CODES) this.errors.set(code, 1);
+  }
 }
+
+const MAX_ERROR_CODES = 128;

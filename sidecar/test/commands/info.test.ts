@@ -9,7 +9,7 @@ describe('INFO', () => {
   it('default shows the usual sections, in Redis\'s order, plus CRDT; not commandstats', () => {
     const h = createHarness();
     assert.deepEqual([...info(h).keys()], [
-      'Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Cluster', 'Keyspace', 'CRDT',
+      'Server', 'Clients', 'Memory', 'Persistence', 'Stats', 'Replication', 'CPU', 'Modules', 'Errorstats', 'Cluster', 'Keyspace', 'CRDT',
     ]);
   });
 

@@ -103,6 +103,21 @@ describe('differential: connection, server, transactions, pub/sub against a real
     await redisServer.stop();
   });
 
+  it('counts error replies per error code like Redis (INFO errorstats, after CONFIG RESETSTAT)', async () => {
+    const redis = await RawClient.connect(redisServer.port);
+    const ours = await RawClient.connect(sidecar.resp.port);
+    try {
+      await assertSameReplies(redis, ours, [
+        ['config', 'resetstat'], ['set', 'str', 'v'], ['lpush', 'str', 'x'], ['incr', 'str'], ['nosuchcommand'], ['get'],
+        ['hset', 'str', 'f', 'v'], ['expire', 'str', 'abc'], ['multi'], ['exec', 'x'], ['discard'], ['ping'],
+        ['info', 'errorstats'], ['config', 'resetstat'], ['info', 'errorstats'],
+      ]);
+    } finally {
+      redis.close();
+      ours.close();
+    }
+  });
+
   /**
    * Multi-channel (UN)SUBSCRIBE answers one reply per channel: pipelined with other
    * commands, every reply must arrive in Redis's order (RESP2 arrays, RESP3 pushes).
