@@ -34,7 +34,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'snapshot-interval', type: 'int', default: 300, help: 'Seconds between periodic snapshots when something changed (0 disables; a snapshot is always taken on shutdown).' },
   { name: 'gc-peer-timeout', type: 'string', default: 'never', help: 'A peer silent (dead, paused, unreachable) longer than this stops holding back tombstone GC and op-log retention, so memory stays bounded; when it returns it gets a full-state transfer, and list inserts it made while away that are anchored on collected elements are refused (logged): only set it when such a peer would rather rejoin empty. Duration (500ms, 90s, 30m, 1h) or never (default: a silent peer holds GC back however long it is gone).' },
   { name: 'shutdown-drain-timeout', type: 'string', help: 'On SIGTERM, refuse new writes and wait up to this long for every live peer to acknowledge our ops before stopping (a pod that leaves for good keeps no unreplicated writes). Duration; unset: stop at once.' },
-  { name: 'tombstone-gc', type: 'bool', default: true, help: 'Collect list tombstones once causally stable (--tombstone-gc=false keeps them; see SEMANTICS.md).' },
+  { name: 'tombstone-gc', type: 'bool', default: true, help: 'Collect list tombstones and forget deleted counters once causally stable (--tombstone-gc=false keeps them; see SEMANTICS.md).' },
   { name: 'gc-interval', type: 'string', default: '1s', help: 'How often tombstone GC runs (each run does a bounded slice of work). Duration.' },
   { name: 'maxclients', type: 'int', default: 10000, help: 'Maximum number of client connections.' },
   { name: 'proto-max-bulk-len', type: 'size', default: 512 * 1024 * 1024, help: 'Largest bulk string accepted (bytes; k/m/g suffixes allowed).' },
