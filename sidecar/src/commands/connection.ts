@@ -10,6 +10,7 @@ import { unsubscribeAll } from './pubsub.js';
 import type { ServerConfig } from './server-config.js';
 import { sessionOf, subscriptionCount } from './session.js';
 import { command, NO_KEYS, type CommandSpec } from './spec.js';
+import { discardTransaction } from './transactions.js';
 
 /** Connection commands (Redis 7.0 server.c, networking.c, acl.c): PING ECHO HELLO AUTH SELECT QUIT RESET. */
 
@@ -146,9 +147,7 @@ function quit(ctx: ExecContext): Reply {
 function reset(ctx: ExecContext): Reply {
   const { client, server } = ctx;
   const session = sessionOf(client);
-  session.multi = undefined;
-  session.multiFailed = false;
-  server.watches.unwatchAll(client, session);
+  discardTransaction(server, client, session);
   unsubscribeAll(server, client);
   resetClientState(client);
   client.protocol = 2;

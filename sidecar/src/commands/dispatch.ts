@@ -6,6 +6,7 @@ import {
 import type { ExecContext, ServerContext } from './exec-context.js';
 import { sessionOf, subscriptionCount, type Session } from './session.js';
 import { isWrite, type CommandSpec } from './spec.js';
+import { discardTransaction } from './transactions.js';
 
 /** When replies of a read event may be released (after the group commit under `always`). */
 export interface Durability {
@@ -122,13 +123,10 @@ export class Dispatcher implements CommandSink {
     } finally {
       this.server.engine.finishCommand();
     }
-    const failed = reply !== BLOCKED && reply.kind === 'error';
+    const failure = reply !== BLOCKED && reply.kind === 'error' ? reply : undefined;
     this.server.stats.commandsProcessed += 1;
-    this.server.stats.recordCall(fullName, timed ? (performance.now() - started) * 1000 : -1, failed);
-    if (reply !== BLOCKED && reply.kind === 'error') {
-      this.server.stats.errorReplies += 1;
-      this.server.stats.recordError(reply.message);
-    }
+    this.server.stats.recordCall(fullName, timed ? (performance.now() - started) * 1000 : -1, failure !== undefined);
+    if (failure !== undefined) this.server.stats.recordError(failure.message);
     return reply;
   }
 
@@ -137,9 +135,7 @@ export class Dispatcher implements CommandSink {
     const queued = session.multi ?? [];
     const failed = session.multiFailed;
     const dirty = session.watchDirty;
-    session.multi = undefined;
-    session.multiFailed = false;
-    this.server.watches.unwatchAll(client, session);
+    discardTransaction(this.server, client, session);
     if (failed) return ERR_EXECABORT;
     if (dirty) return NULL_ARRAY;
     const replies: Reply[] = [];
@@ -180,16 +176,13 @@ export class Dispatcher implements CommandSink {
   }
 
   private abortTransaction(client: Client, session: Session, cause: Reply): Reply {
-    session.multi = undefined;
-    session.multiFailed = false;
-    this.server.watches.unwatchAll(client, session);
+    discardTransaction(this.server, client, session);
     const message = cause.kind === 'error' ? cause.message.replace(/^ERR /, '') : '';
     return error(`EXECABORT Transaction discarded because of: ${message}`);
   }
 
   private countError(reply: Reply): Reply {
     this.server.stats.rejectedCalls += 1;
-    this.server.stats.errorReplies += 1;
     if (reply.kind === 'error') this.server.stats.recordError(reply.message);
     return reply;
   }

@@ -1,4 +1,4 @@
-import { fieldIncrementStartsEpoch, hashGet, hashIncrFloatObserved } from '../crdt/hash.js';
+import { fieldIncrementStartsEpoch, hashGet, hashIncrFloatObserved, type HashState } from '../crdt/hash.js';
 import { ldAdd, ldFormat, ldIsFinite, ldParse, LD_ZERO } from '../crdt/long-double.js';
 import { inInt64, parseInt64 } from '../crdt/numeric.js';
 import { bulk, error, integer, type Reply } from '../resp/reply.js';
@@ -29,7 +29,7 @@ export function hincrby(ctx: ExecContext, args: readonly Buffer[]): Reply {
   if (current === undefined) return ERR_HASH_NOT_INTEGER;
   const next = current + delta;
   if (!inInt64(next)) return ERR_OVERFLOW;
-  ctx.server.engine.emit(key, { type: 'hash.incr', field, delta, ...newEpochFlag(ctx, key, field) });
+  ctx.server.engine.emit(key, { type: 'hash.incr', field, delta, ...newEpochFlag(ctx, storedHash(ctx, key), field) });
   return integer(next);
 }
 
@@ -54,12 +54,13 @@ export function hincrbyfloat(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const sum = ldAdd(current, delta);
   if (!ldIsFinite(sum)) return ERR_NAN_OR_INFINITY;
   const result = Buffer.from(ldFormat(sum), 'latin1');
-  const observed = hashIncrFloatObserved(storedHash(ctx, key), field, ctx.server.engine.replicaId, delta);
-  ctx.server.engine.emit(key, { type: 'hash.incrfloat', field, delta: deltaText, result, observed, ...newEpochFlag(ctx, key, field) });
+  const stored = storedHash(ctx, key);
+  const observed = hashIncrFloatObserved(stored, field, ctx.server.engine.replicaId, delta);
+  ctx.server.engine.emit(key, { type: 'hash.incrfloat', field, delta: deltaText, result, observed, ...newEpochFlag(ctx, stored, field) });
   return bulk(result);
 }
 
 /** Whether this replica's increment restarts its count on the field (decided on the stored, possibly hidden, hash). */
-function newEpochFlag(ctx: ExecContext, key: string, field: Buffer): { newEpoch?: true } {
-  return fieldIncrementStartsEpoch(storedHash(ctx, key), field, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
+function newEpochFlag(ctx: ExecContext, stored: HashState | undefined, field: Buffer): { newEpoch?: true } {
+  return fieldIncrementStartsEpoch(stored, field, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
 }

@@ -33,11 +33,12 @@ export class Stats {
   }
 
   /**
-   * Counts an error reply under its code as Redis's afterErrorReply does: the text up to
-   * the first space within 32 characters, else ERR. Like Redis, at most 128 codes are
-   * tracked (an error text a module or script makes up must not grow this without bound).
+   * Counts an error reply, and under its code as Redis's afterErrorReply does: the text
+   * up to the first space within 32 characters, else ERR. Like Redis, at most 128 codes
+   * are tracked (an error text a module or script makes up must not grow this without bound).
    */
   recordError(message: string): void {
+    this.errorReplies += 1;
     const space = message.slice(0, 32).indexOf(' ');
     const code = space > 0 ? message.slice(0, space) : 'ERR';
     const count = this.errors.get(code);

@@ -229,14 +229,17 @@ function setrange(ctx: ExecContext, args: readonly Buffer[]): Reply {
   return integer(next.length);
 }
 
+/** The key's string register, visible or not (a deleted counter keeps its history until forgotten). */
+function storedRegister(ctx: ExecContext, key: string): StringRegister | undefined {
+  const record = ctx.server.keyspace.record(key);
+  return record === undefined ? undefined : stateOfKind(record, 'string');
+}
+
 /**
  * Whether this replica's increment restarts its count on the key (after a delete it
- * saw covered all it had added): decided on the hidden register too, as a deleted
- * counter keeps its history until it is forgotten.
+ * saw covered all it had added), decided on the stored register.
  */
-function newEpochFlag(ctx: ExecContext, key: string): { newEpoch?: true } {
-  const record = ctx.server.keyspace.record(key);
-  const register = record === undefined ? undefined : stateOfKind(record, 'string');
+function newEpochFlag(ctx: ExecContext, register: StringRegister | undefined): { newEpoch?: true } {
   return incrementStartsEpoch(register, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
 }
 
@@ -248,7 +251,7 @@ function incrementBy(ctx: ExecContext, key: string, delta: bigint): Reply {
   if (current === undefined) return ERR_NOT_INTEGER;
   const next = current + delta;
   if (!inInt64(next)) return ERR_OVERFLOW;
-  ctx.server.engine.emit(key, { type: 'str.incr', delta, ...newEpochFlag(ctx, key) });
+  ctx.server.engine.emit(key, { type: 'str.incr', delta, ...newEpochFlag(ctx, storedRegister(ctx, key)) });
   return integer(next);
 }
 
@@ -290,10 +293,9 @@ function incrbyfloat(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const result = Buffer.from(ldFormat(sum), 'latin1');
   // The totals this replica has seen, even when the key is currently deleted (its
   // contribution history lives on in the hidden register).
-  const record = ctx.server.keyspace.record(key);
-  const seen = observedTotals(record === undefined ? undefined : stateOfKind(record, 'string'));
-  const observed = addContribution(seen, ctx.server.engine.replicaId, 0n, delta);
-  ctx.server.engine.emit(key, { type: 'str.incrfloat', delta: deltaText, result, observed, ...newEpochFlag(ctx, key) });
+  const register = storedRegister(ctx, key);
+  const observed = addContribution(observedTotals(register), ctx.server.engine.replicaId, 0n, delta);
+  ctx.server.engine.emit(key, { type: 'str.incrfloat', delta: deltaText, result, observed, ...newEpochFlag(ctx, register) });
   return bulk(result);
 }
 

@@ -2,7 +2,7 @@ import { OK, type Reply } from '../resp/reply.js';
 import type { Client } from './client.js';
 import { keyOf } from './args.js';
 import { ERR_DISCARD_WITHOUT_MULTI, ERR_EXEC_WITHOUT_MULTI, ERR_MULTI_NESTED, ERR_WATCH_IN_MULTI } from './errors.js';
-import type { ExecContext } from './exec-context.js';
+import type { ExecContext, ServerContext } from './exec-context.js';
 import { sessionOf, type Session } from './session.js';
 import { ALL_KEYS, command, NO_KEYS, type CommandFlag, type CommandSpec } from './spec.js';
 
@@ -47,14 +47,27 @@ function exec(ctx: ExecContext): Reply {
   return ctx.server.execQueued(ctx.client, session);
 }
 
-/** DISCARD: drops the queue and, like discardTransaction, every WATCH. */
+/** Forgets every WATCH of the client (UNWATCH, and any end of a transaction). */
+function forgetWatches(server: ServerContext, client: Client, session: Session): void {
+  server.watches.unwatchAll(client, session);
+  expiredAtWatch.delete(client);
+}
+
+/**
+ * Leaves MULTI and forgets the watches (Redis's discardTransaction): DISCARD, EXEC,
+ * an EXEC rejected inside MULTI, RESET.
+ */
+export function discardTransaction(server: ServerContext, client: Client, session: Session): void {
+  session.multi = undefined;
+  session.multiFailed = false;
+  forgetWatches(server, client, session);
+}
+
+/** DISCARD: drops the queue and every WATCH. */
 function discard(ctx: ExecContext): Reply {
   const session = sessionOf(ctx.client);
   if (session.multi === undefined) return ERR_DISCARD_WITHOUT_MULTI;
-  session.multi = undefined;
-  session.multiFailed = false;
-  ctx.server.watches.unwatchAll(ctx.client, session);
-  expiredAtWatch.delete(ctx.client);
+  discardTransaction(ctx.server, ctx.client, session);
   return OK;
 }
 
@@ -84,8 +97,7 @@ function watchKey(ctx: ExecContext, session: Session, key: string): void {
 }
 
 function unwatch(ctx: ExecContext): Reply {
-  ctx.server.watches.unwatchAll(ctx.client, sessionOf(ctx.client));
-  expiredAtWatch.delete(ctx.client);
+  forgetWatches(ctx.server, ctx.client, sessionOf(ctx.client));
   return OK;
 }
 

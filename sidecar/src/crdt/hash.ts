@@ -84,11 +84,11 @@ export function applyHashEffect(state: HashState, effect: HashEffect, ctx: OpCon
       effect.fields.forEach(([field, value], i) => setField(state, memberKey(field), value, effect.observed[i] ?? NO_CONTRIBUTIONS, ctx));
       break;
     case 'hash.incr':
-      applyToField(state, memberKey(effect.field), { type: 'str.incr', delta: effect.delta, ...(effect.newEpoch === true ? { newEpoch: true } : {}) }, ctx);
+      applyToField(state, memberKey(effect.field), { type: 'str.incr', delta: effect.delta, newEpoch: effect.newEpoch === true }, ctx);
       break;
     case 'hash.incrfloat': {
       const { delta, result, observed: seen } = effect;
-      applyToField(state, memberKey(effect.field), { type: 'str.incrfloat', delta, result, observed: seen, ...(effect.newEpoch === true ? { newEpoch: true } : {}) }, ctx);
+      applyToField(state, memberKey(effect.field), { type: 'str.incrfloat', delta, result, observed: seen, newEpoch: effect.newEpoch === true }, ctx);
       break;
     }
     case 'hash.del':

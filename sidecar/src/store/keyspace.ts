@@ -115,14 +115,16 @@ export class Keyspace {
       return 0;
     }
     const collected = collectRecord(record, stable);
-    // Collecting a list's tombstones may leave only a deleted counter: date it now.
-    if (collected > 0 && record.deletedCounterAt === undefined && isDeletedCounterRecord(record)) record.deletedCounterAt = new Map(this.applied);
-    if (record.deletedCounterAt !== undefined && isDeletedCounterRecord(record) && vvDominates(stable, record.deletedCounterAt)) {
-      // Safe to forget: an increment that arrives later was written by a replica that had
-      // seen the deletes, so it starts a new epoch and needs none of this (contributions.ts).
-      this.forget(key, record);
-      this.forgottenCounters += 1;
-      return collected + 1;
+    if (isDeletedCounterRecord(record)) {
+      // Undated only when collecting a list's tombstones just left the deleted counter.
+      record.deletedCounterAt ??= new Map(this.applied);
+      if (vvDominates(stable, record.deletedCounterAt)) {
+        // Safe to forget: an increment that arrives later was written by a replica that had
+        // seen the deletes, so it starts a new epoch and needs none of this (contributions.ts).
+        this.forget(key, record);
+        this.forgottenCounters += 1;
+        return collected + 1;
+      }
     }
     if (recordTombstones(record) === 0 && record.deletedCounterAt === undefined) this.tombstoned.delete(key);
     if (isRecordDead(record)) this.forget(key, record);
