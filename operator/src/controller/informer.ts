@@ -1,6 +1,6 @@
 /**
  * A list-then-watch informer: keeps a cache of objects and tells handlers what
- * changed. Mirrors client-go's reflector: any watch error restarts the watch from
+ * changed. Mirrors client-go's reflector: every watch error restarts the watch from
  * the last seen resourceVersion after a short backoff; 410 Gone (the version was
  * compacted away) relists; a periodic resync replays every cached object so a
  * level-triggered controller re-checks the world even when nothing changed.

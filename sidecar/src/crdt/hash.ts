@@ -115,7 +115,7 @@ export function hashObservedTotals(state: HashState | undefined, field: Buffer |
   return current !== undefined && isRegister(current) ? current.totals : NO_CONTRIBUTIONS;
 }
 
-/** Observed totals of every field that has any (for `deleteHashObserved`). */
+/** Observed totals of every field that has some (for `deleteHashObserved`). */
 export function hashObservedPerField(state: HashState): Map<string, Contributions> {
   const out = new Map<string, Contributions>();
   for (const [name, field] of state.fields) if (isRegister(field) && field.totals.size > 0) out.set(name, field.totals);

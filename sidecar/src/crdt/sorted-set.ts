@@ -139,7 +139,7 @@ export function zsetObservedTotals(state: ZsetState | undefined, member: Buffer 
   return state?.entries.get(memberKey(member))?.counters?.totals ?? NO_TOTALS;
 }
 
-/** Observed totals of every member that has any (for `deleteZsetObserved`). */
+/** Observed totals of every member that has some (for `deleteZsetObserved`). */
 export function zsetObservedPerMember(state: ZsetState): Map<string, ScoreTotals> {
   const out = new Map<string, ScoreTotals>();
   for (const [member, entry] of state.entries) if (entry.counters !== null) out.set(member, entry.counters.totals);

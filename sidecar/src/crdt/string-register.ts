@@ -100,7 +100,7 @@ export function incrementStartsEpoch(register: StringRegister | undefined, origi
 
 /**
  * A deleted counter: no write, and every increment covered by a delete. It shows
- * nothing, and once the ops that made it are causally stable it can be forgotten: any
+ * nothing, and once the ops that made it are causally stable it can be forgotten: every
  * later increment starts a new epoch (store/keyspace.ts). Not one with epoch-0 counts:
  * a replica of an earlier version (during a rolling upgrade) would go on counting those
  * without starting an epoch, and its next increment needs the old count.

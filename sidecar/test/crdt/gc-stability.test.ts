@@ -134,7 +134,7 @@ class Cluster {
     for (const op of old.applied.slice(0, old.durable)) assert.equal(node.engine.applyRemote(op), 'applied');
     node.durable = node.applied.length;
     this.nodes[index] = node;
-    // Ops no replica has any more (nor holds): a causal prefix had reached a peer, the rest is gone.
+    // Ops no replica still has (nor holds): a causal prefix had reached a peer, the rest is gone.
     const others = this.nodes.filter((n) => n !== node);
     const orphans = this.log.filter((op) => !node.engine.isDuplicate(op) && !others.some((n) => n.engine.isDuplicate(op) || n.inbox.includes(op)));
     const kept = orphans.slice(0, keep % (orphans.length + 1));

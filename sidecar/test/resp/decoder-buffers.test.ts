@@ -84,7 +84,7 @@ describe('resp/decoder: buffers and ownership', () => {
     assert.equal(d.next(), null);
   });
 
-  it('property: any binary commands, any split, decode to the same arguments', () => {
+  it('property: arbitrary binary commands, split anywhere, decode to the same arguments', () => {
     const arg = fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a));
     const cmd = fc.array(arg, { minLength: 1, maxLength: 5 });
     fc.assert(
