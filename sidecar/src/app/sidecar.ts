@@ -17,6 +17,7 @@ import { ActiveExpiry } from '../replica/active-expiry.js';
 import { TombstoneCollector, DEFAULT_GC_OPTIONS } from '../replica/gc.js';
 import { gcInfoFields, registerGcMetrics } from '../replica/gc-status.js';
 import { ReplicaEngine } from '../replica/engine.js';
+import { COUNTER_EPOCHS, FeatureGate } from '../replica/features.js';
 import { loadOrCreateIdentity, markCleanShutdown, type ReplicaIdentity } from '../replica/identity.js';
 import { OpLogSink } from '../replica/op-log-sink.js';
 import { saveSnapshot } from '../replica/snapshots.js';
@@ -47,6 +48,8 @@ export class Sidecar {
   readonly stats = new Stats();
   engine!: ReplicaEngine;
   identity!: ReplicaIdentity;
+  /** Features this replica turned on for good (replica/features.ts). */
+  features!: FeatureGate;
   log!: OpLog;
   server!: ServerContext;
   resp!: RespServer;
@@ -79,6 +82,8 @@ export class Sidecar {
         previous: `${config.replicaId}~${this.identity.previousIncarnation}`, incarnation: this.identity.originId,
       });
     }
+    this.features = await FeatureGate.load(config.dataDir);
+    this.keyspace.counterEpochs = this.features.has(COUNTER_EPOCHS);
     this.engine = new ReplicaEngine(this.identity.originId, this.keyspace, Date.now);
     this.metrics = createMetrics({
       stats: this.stats,
@@ -195,10 +200,20 @@ export class Sidecar {
     const replication = new Replication(this);
     this.replication = replication;
     await replication.start();
+    // Without replication this replica is the whole cluster: nobody to wait for.
+    if (!replication.enabled) await this.enableFeature(COUNTER_EPOCHS);
     this.infoProviders.push({ section: 'replication', fields: () => replication.infoFields() });
     this.retainedRecords = () => replication.retainedRecords();
     registerReplicationMetrics(this.metrics.extra, replication);
     if (this.config.tombstoneGc) this.startGc(replication);
+  }
+
+  /** Turns a feature on for good: recorded in the data directory first, then in effect. */
+  async enableFeature(feature: string): Promise<void> {
+    if (this.features.has(feature)) return;
+    await this.features.enable(feature, new Date());
+    if (feature === COUNTER_EPOCHS) this.keyspace.counterEpochs = true;
+    this.logger.info('Feature on: every peer runs a version that has it, and older versions are refused from now on', { feature });
   }
 
   private startGc(replication: Replication): void {

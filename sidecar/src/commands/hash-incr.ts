@@ -60,7 +60,7 @@ export function hincrbyfloat(ctx: ExecContext, args: readonly Buffer[]): Reply {
   return bulk(result);
 }
 
-/** Whether this replica's increment restarts its count on the field (decided on the stored, possibly hidden, hash). */
+/** Whether this replica's increment restarts its count on the field (decided on the stored, possibly hidden, hash; never while a peer may lack epochs). */
 function newEpochFlag(ctx: ExecContext, stored: HashState | undefined, field: Buffer): { newEpoch?: true } {
-  return fieldIncrementStartsEpoch(stored, field, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
+  return ctx.server.keyspace.counterEpochs && fieldIncrementStartsEpoch(stored, field, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
 }

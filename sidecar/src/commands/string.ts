@@ -237,10 +237,11 @@ function storedRegister(ctx: ExecContext, key: string): StringRegister | undefin
 
 /**
  * Whether this replica's increment restarts its count on the key (after a delete it
- * saw covered all it had added), decided on the stored register.
+ * saw covered all it had added), decided on the stored register; never while a peer
+ * may run a version without epochs (replica/features.ts).
  */
 function newEpochFlag(ctx: ExecContext, register: StringRegister | undefined): { newEpoch?: true } {
-  return incrementStartsEpoch(register, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
+  return ctx.server.keyspace.counterEpochs && incrementStartsEpoch(register, ctx.server.engine.replicaId) ? { newEpoch: true } : {};
 }
 
 /** INCR family: an integer contribution (commutes with concurrent increments). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readIfExists, replaceFileDurably, syncDirectory } from './durable-file.js';
 
 /**
  * A replica's identity in its data directory. The origin id used in operations is
@@ -69,26 +70,6 @@ async function consumeCleanShutdownMark(dataDir: string): Promise<boolean> {
 async function writeIdentity(dataDir: string, replicaId: string, createdAt: Date): Promise<string> {
   const path = join(dataDir, FILE);
   const incarnation = randomBytes(3).toString('hex');
-  await writeFile(`${path}.tmp`, `${JSON.stringify({ replicaId, incarnation, createdAt: createdAt.toISOString() }, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
-  await syncDirectory(dataDir);
+  await replaceFileDurably(path, `${JSON.stringify({ replicaId, incarnation, createdAt: createdAt.toISOString() }, null, 2)}\n`);
   return incarnation;
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return undefined;
-  }
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

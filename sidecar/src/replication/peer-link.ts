@@ -5,7 +5,7 @@ import { readOpHeader } from './op-header.js';
 import type { Logger } from '../observability/logger.js';
 import type { Operation } from '../store/effects.js';
 import type { PeerInfo } from './peer-set.js';
-import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage, type WireIncarnation, type WireVvEntry } from './wire.js';
+import { FEATURES, PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage, type WireIncarnation, type WireVvEntry } from './wire.js';
 
 export type LinkState = 'connecting' | 'streaming' | 'backoff' | 'paused' | 'stopped';
 
@@ -91,7 +91,7 @@ export class PeerLink {
     call.on('end', () => this.disconnected(call, 'stream ended'));
     call.write({
       kind: 'hello',
-      hello: { originId: this.host.originId, replicaId: this.host.replicaId, address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, ...this.report() },
+      hello: { originId: this.host.originId, replicaId: this.host.replicaId, address: this.host.advertisedAddress(), protocolVersion: PROTOCOL_VERSION, features: [...FEATURES], ...this.report() },
     });
     this.ackInterval = setInterval(() => this.ack(), ACK_EVERY_MS);
   }

@@ -44,6 +44,8 @@ export class PeerRecord {
   reportedIncarnations: ReadonlyMap<string, string> | undefined;
   opsIn = 0;
   paused = false;
+  /** The features its latest hello announced (replica/features.ts); undefined before one. */
+  features: ReadonlySet<string> | undefined;
   /** When we learned of the peer: a peer never heard from is silent since then (GC timeout). */
   readonly knownSince = Date.now();
 

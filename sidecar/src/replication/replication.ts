@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { OpLog } from '../oplog/index.js';
 import { CausalBuffer } from '../replica/causal-buffer.js';
 import { DurableVector } from '../replica/durable-vector.js';
+import { COUNTER_EPOCHS, peersLacking, type FeatureGate } from '../replica/features.js';
 import { LatestDeps } from '../replica/latest-deps.js';
 import { stableVector } from '../replica/stability.js';
 import { StateDigest } from '../replica/digest.js';
@@ -45,6 +46,10 @@ export interface ReplicationDeps {
   snapshot(): Promise<void>;
   /** The command layer's context: PUBLISH is forwarded to peers and delivered from them. */
   readonly server?: ServerContext;
+  /** Features turned on here (replica/features.ts): a peer's hello must announce each. */
+  readonly features: FeatureGate;
+  /** Turns a feature on for good (durably, then in effect), once every peer announced it. */
+  enableFeature(feature: string): Promise<void>;
 }
 
 /** Most op-log records kept for a peer that has not acknowledged them (then it resyncs). */
@@ -77,6 +82,8 @@ export class Replication {
   private readonly latestDeps = new LatestDeps();
   /** Peers currently not counted because they were silent past the GC timeout (logged once). */
   private readonly timedOut = new Set<string>();
+  /** Set while a feature is being turned on (the decision is made once). */
+  private enablingFeature = false;
   /** The GC horizon (set by the process once its collector exists): callers behind it resync. */
   gcHorizon: () => ReadonlyMap<string, number> = () => new Map();
 
@@ -161,6 +168,7 @@ export class Replication {
     this.peers.setStatic(config.peers);
     if (config.peersFile !== undefined) this.peers.watchFile(config.peersFile);
     this.syncPeers();
+    this.checkFeatures();
     if (this.deps.server !== undefined) setPublishForwarder(this.deps.server, (channel, message) => this.publish(channel, message));
     logger.info('Replication listening', { port: this.port, bind: config.replBind, tls: this.tls !== undefined, peers: this.peers.list().map((p) => p.id) });
   }
@@ -219,6 +227,23 @@ export class Replication {
       }
     }
     for (const record of this.records.values()) for (const feed of record.feeds) feed.sendMembership();
+    // A peer that lacked a feature may just have been removed.
+    this.checkFeatures();
+  }
+
+  /** The peers whose hello has not announced `feature` (all of them may have left meanwhile). */
+  peersLacking(feature: string): string[] {
+    return peersLacking(this.peers.list().map((peer) => ({ id: peer.id, features: this.records.get(peer.id)?.features })), feature);
+  }
+
+  /** Turns counter epochs on once every peer we know announced them (replica/features.ts). */
+  private checkFeatures(): void {
+    const { features, logger } = this.deps;
+    if (!this.enabled || this.enablingFeature || features.has(COUNTER_EPOCHS) || this.peersLacking(COUNTER_EPOCHS).length > 0) return;
+    this.enablingFeature = true;
+    this.deps.enableFeature(COUNTER_EPOCHS)
+      .catch((error: unknown) => logger.error('Could not record that counter epochs are on; they stay off (retried when a peer connects)', { error: (error as Error).message }))
+      .finally(() => { this.enablingFeature = false; });
   }
 
   private applyOps(peer: PeerInfo, ops: Operation[]): void {
@@ -262,6 +287,7 @@ export class Replication {
       known: (id) => this.peers.get(id),
       removed: (id) => this.peers.removed.has(id),
       paused: (id) => this.pausedAll || (this.records.get(id)?.paused ?? false),
+      requiredFeatures: () => this.deps.features.list(),
     });
   }
 
@@ -282,7 +308,11 @@ export class Replication {
       record.reportedIncarnations = undefined;
       record.link?.expectIncarnation(hello.originId);
     }
-    if (record !== undefined) mergeAcks(record, feed);
+    if (record !== undefined) {
+      mergeAcks(record, feed);
+      record.features = new Set(hello.features ?? []);
+      this.checkFeatures();
+    }
   }
 
   /** The incarnation we last heard from per replica (its latest stream's hello), and ours. */
@@ -395,6 +425,8 @@ export class Replication {
       ['crdt_bytes_sent', this.counters.bytesSent], ['crdt_resyncs_in', this.counters.resyncsIn], ['crdt_resyncs_out', this.counters.resyncsOut],
       ['crdt_causal_waiting', this.buffer.waiting], ['crdt_paused', this.pausedAll ? 1 : 0],
       ['crdt_apply_lag_p50_ms', this.counters.lagPercentile(50)], ['crdt_apply_lag_p99_ms', this.counters.lagPercentile(99)],
+      ['crdt_features', this.deps.features.list().join(',')],
+      ['crdt_features_waiting_for', this.deps.features.has(COUNTER_EPOCHS) ? '' : this.peersLacking(COUNTER_EPOCHS).join(',')],
     ];
     statuses.forEach((s, i) => fields.push([`peer${i}`, `id=${s.id},addr=${s.address},state=${s.state},link=${s.link},lag_ops=${s.lagOps},lag_ms=${s.lagMs},paused=${s.paused ? 1 : 0}`]));
     return fields;

@@ -23,6 +23,8 @@ export interface HelloMsg {
   heldVersionVector?: WireVvEntry[];
   /** The incarnation the caller last heard from, per replica (itself included). Absent: none (GC waits). */
   incarnations?: WireIncarnation[];
+  /** Optional behaviours the caller's version has (see FEATURES). Absent: none (an older version). */
+  features?: string[];
 }
 
 export interface WireIncarnation {
@@ -45,6 +47,9 @@ export type ReplicationMessage =
   | { readonly kind: 'publish'; readonly channel: Buffer; readonly message: Buffer };
 
 export const PROTOCOL_VERSION = 1;
+
+/** Every optional behaviour this version has, announced in our hello (replica/features.ts). */
+export const FEATURES: readonly string[] = ['counter-epochs'];
 
 /** Thrown for a message that is not well-formed (a peer's fault: the stream is refused). */
 export class MalformedMessageError extends Error {}
@@ -125,7 +130,7 @@ export function parseMessage(buffer: Buffer): ReplicationMessage {
   }
   if (decoded.hello !== undefined) {
     const h = obj(decoded.hello);
-    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector), heldVersionVector: parseVv(h.heldVersionVector), incarnations: parseIncarnations(h.incarnations) } };
+    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector), heldVersionVector: parseVv(h.heldVersionVector), incarnations: parseIncarnations(h.incarnations), features: list(h.features).map(str) } };
   }
   if (decoded.ack !== undefined) {
     const a = obj(decoded.ack);

@@ -39,6 +39,12 @@ export class Keyspace {
   private live = 0;
   /** Deleted counters forgotten once causally stable (see `collectGarbage`). */
   forgottenCounters = 0;
+  /**
+   * Whether this replica starts counter epochs and forgets deleted counters: only once
+   * every peer runs a version that has them (replica/features.ts). Off, it writes and
+   * keeps counters as a version without epochs does.
+   */
+  counterEpochs = false;
   /** The replica's applied version vector (the engine's, read in place; see `apply`). */
   private applied: ReadonlyMap<string, number> = new Map();
 
@@ -115,7 +121,7 @@ export class Keyspace {
       return 0;
     }
     const collected = collectRecord(record, stable);
-    if (isDeletedCounterRecord(record)) {
+    if (this.counterEpochs && isDeletedCounterRecord(record)) {
       // Undated only when collecting a list's tombstones just left the deleted counter.
       record.deletedCounterAt ??= new Map(this.applied);
       if (vvDominates(stable, record.deletedCounterAt)) {

@@ -113,6 +113,8 @@ export interface Harness {
 export function createHarness(options: HarnessOptions = {}): Harness {
   const clock = { now: 1_790_000_000_000 };
   const keyspace = new Keyspace();
+  // A replica on its own has no peer of an older version to wait for (replica/features.ts).
+  keyspace.counterEpochs = true;
   const engine = new ReplicaEngine('test', keyspace, () => clock.now);
   const config: ServerConfig = {
     replicaId: 'test', port: 6379, bind: '127.0.0.1', requirepass: options.requirepass, appendfsync: 'everysec',

@@ -24,7 +24,10 @@ class Replica {
 
   constructor(id: string) {
     let now = 1_000;
-    this.engine = new ReplicaEngine(id, new Keyspace(), () => (now += 1));
+    const keyspace = new Keyspace();
+    // Every peer announced epochs (replica/features.ts); one test starts with them off.
+    keyspace.counterEpochs = true;
+    this.engine = new ReplicaEngine(id, keyspace, () => (now += 1));
     this.engine.addSink({ onOperation: (op, local) => { if (local) this.ops.push(op); } });
     this.gc = new TombstoneCollector(this.engine.keyspace, () => this.stable);
   }
@@ -32,7 +35,8 @@ class Replica {
   incrby(key: string, delta: number): void {
     const record = this.engine.keyspace.record(key);
     const register = record === undefined ? undefined : stateOfKind(record, 'string');
-    this.engine.emit(key, { type: 'str.incr', delta: BigInt(delta), ...(incrementStartsEpoch(register, this.engine.replicaId) ? { newEpoch: true } : {}) });
+    const newEpoch = this.engine.keyspace.counterEpochs && incrementStartsEpoch(register, this.engine.replicaId);
+    this.engine.emit(key, { type: 'str.incr', delta: BigInt(delta), ...(newEpoch ? { newEpoch: true } : {}) });
     this.engine.finishCommand();
   }
 
@@ -55,6 +59,10 @@ class Replica {
   allStable(): void {
     this.stable = new Map(this.engine.vv);
   }
+}
+
+function startsEpoch(op: Operation): boolean {
+  return op.effects.some(({ effect }) => effect.type === 'str.incr' && effect.newEpoch === true);
 }
 
 describe('Deleted counters are forgotten once stable (epochs keep replicas in agreement)', () => {
@@ -162,6 +170,33 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     a.allStable();
     assert.equal(a.gc.collectAll(), 0);
     assert.notEqual(a.engine.keyspace.record('k'), undefined);
+  });
+
+  it('with epochs off (a peer may run an earlier version) no increment starts an epoch and nothing is forgotten; once on, a counter deleted again starts one', () => {
+    const a = new Replica('a~1');
+    const b = new Replica('b~1');
+    a.engine.keyspace.counterEpochs = false;
+    b.engine.keyspace.counterEpochs = false;
+    a.incrby('k', 3);
+    a.del('k');
+    a.incrby('k', 2);
+    assert.deepEqual(a.ops.map(startsEpoch), [false, false, false]);
+    b.receive(a.ops);
+    a.del('k');
+    a.allStable();
+    assert.equal(a.gc.collectAll(), 0);
+    assert.notEqual(a.engine.keyspace.record('k'), undefined, 'kept: an earlier version counts on from these counts');
+    // Every peer announced epochs now: the next increment after a delete starts one, and
+    // the other replica (which kept its history too) agrees on every later value.
+    a.engine.keyspace.counterEpochs = true;
+    b.engine.keyspace.counterEpochs = true;
+    a.incrby('k', 7);
+    assert.ok(startsEpoch(a.ops.at(-1)!));
+    b.receive(a.ops.slice(-2));
+    b.incrby('k', 1);
+    a.receive(b.ops);
+    assert.equal(a.value('k'), '8');
+    assert.equal(b.value('k'), '8');
   });
 
   it('a hash of deleted counters (HINCRBY … then DEL) is forgotten once stable; a field counted again agrees everywhere', () => {

@@ -8,10 +8,11 @@ import { TombstoneCollector } from '../../src/replica/gc.js';
 import { LatestDeps } from '../../src/replica/latest-deps.js';
 import { stableVector } from '../../src/replica/stability.js';
 import type { Operation } from '../../src/store/effects.js';
-import { stateOfKind, visibleState } from '../../src/store/key-record.js';
+import { stateOfKind, visibleState, type KeyRecord } from '../../src/store/key-record.js';
 import { incrementStartsEpoch, observedTotals, stringValue } from '../../src/crdt/string-register.js';
 import { fieldIncrementStartsEpoch, hashEntries, hashObservedTotals } from '../../src/crdt/hash.js';
 import { Keyspace } from '../../src/store/keyspace.js';
+import { isRegister } from '../../src/crdt/hash-field.js';
 
 /**
  * Tombstone GC with the stable vector of replica/stability.ts, on whole replicas (the
@@ -59,6 +60,8 @@ type Step =
   | { readonly kind: 'ack'; readonly from: number; readonly to: number }
   | { readonly kind: 'gc'; readonly replica: number }
   | { readonly kind: 'fsync'; readonly replica: number }
+  // The replica turns counter epochs on (replica/features.ts: once every peer announced them).
+  | { readonly kind: 'epochs'; readonly replica: number }
   | { readonly kind: 'crash'; readonly replica: number; readonly keep: number; readonly holder: number };
 
 interface Node {
@@ -93,16 +96,18 @@ class Cluster {
 
   private incarnations = 0;
 
-  constructor(size: number) {
-    this.nodes = Array.from({ length: size }, (_, i) => this.node(`r${i}`));
+  constructor(size: number, epochs = true) {
+    this.nodes = Array.from({ length: size }, (_, i) => this.node(`r${i}`, epochs));
   }
 
   /** A replica named `name`, as a new incarnation, with the acks it had kept (in memory: none after a crash). */
-  private node(name: string): Node {
+  private node(name: string, epochs: boolean): Node {
     const acks = new Map<string, Map<string, number>>();
     const reports = new Map<string, Map<string, number>>();
     // One shared, slowly moving clock: many equal milliseconds, so HLC counters and replica ids decide stamps.
-    const engine = new ReplicaEngine(`${name}~${this.incarnations++}`, new Keyspace(), () => Math.floor(this.clock / 3));
+    const keyspace = new Keyspace();
+    keyspace.counterEpochs = epochs;
+    const engine = new ReplicaEngine(`${name}~${this.incarnations++}`, keyspace, () => Math.floor(this.clock / 3));
     const latest = new LatestDeps();
     engine.addSink(latest);
     const applied: Operation[] = [];
@@ -130,7 +135,8 @@ class Cluster {
   crash(at: number, keep: number, holder: number): void {
     const index = at % this.nodes.length;
     const old = this.nodes[index]!;
-    const node = this.node(old.name);
+    // Turning epochs on is recorded durably (features.json): a restart keeps them on.
+    const node = this.node(old.name, old.engine.keyspace.counterEpochs);
     for (const op of old.applied.slice(0, old.durable)) assert.equal(node.engine.applyRemote(op), 'applied');
     node.durable = node.applied.length;
     this.nodes[index] = node;
@@ -185,16 +191,19 @@ class Cluster {
       case 'lrem': if (list !== undefined && length > 0) engine.emit(key, { type: 'list.remove', ids: [idAt(list, action.at % length)!] }); break;
       case 'del': if (list !== undefined) engine.emit(key, engine.deleteEffect(key)); break;
       case 'incrby': {
-        // As the INCR command decides it (string.ts): a new epoch once a delete covered ours.
+        // As the INCR command decides it (string.ts): a new epoch once a delete covered ours,
+        // and only once epochs are on.
         const register = counterOf(engine, key);
-        engine.emit(key, { type: 'str.incr', delta: BigInt(action.n), ...(incrementStartsEpoch(register, engine.replicaId) ? { newEpoch: true } : {}) });
+        const newEpoch = engine.keyspace.counterEpochs && incrementStartsEpoch(register, engine.replicaId);
+        engine.emit(key, { type: 'str.incr', delta: BigInt(action.n), ...(newEpoch ? { newEpoch: true } : {}) });
         break;
       }
       case 'set': engine.emit(key, { type: 'str.set', value: Buffer.from(String(action.n)), observed: observedTotals(counterOf(engine, key)) }); break;
       case 'cdel': engine.emit(key, engine.deleteEffect(key)); break;
       case 'hincrby': {
         const field = Buffer.from(`f${action.field}`);
-        engine.emit(key, { type: 'hash.incr', field, delta: BigInt(action.n), ...(fieldIncrementStartsEpoch(hashOf(engine, key), field, engine.replicaId) ? { newEpoch: true } : {}) });
+        const newEpoch = engine.keyspace.counterEpochs && fieldIncrementStartsEpoch(hashOf(engine, key), field, engine.replicaId);
+        engine.emit(key, { type: 'hash.incr', field, delta: BigInt(action.n), ...(newEpoch ? { newEpoch: true } : {}) });
         break;
       }
       case 'hdel': {
@@ -268,6 +277,7 @@ class Cluster {
       else if (step.kind === 'ack') this.ack(step.from, step.to);
       else if (step.kind === 'fsync') this.fsync(step.replica);
       else if (step.kind === 'crash') this.crash(step.replica, step.keep, step.holder);
+      else if (step.kind === 'epochs') this.nodes[step.replica % this.nodes.length]!.engine.keyspace.counterEpochs = true;
       else this.gc(step.replica);
     }
   }
@@ -292,6 +302,15 @@ function hashOf(engine: ReplicaEngine, key: string) {
 function counterOf(engine: ReplicaEngine, key: string) {
   const record = engine.keyspace.record(key);
   return record === undefined ? undefined : stateOfKind(record, 'string');
+}
+
+/** Whether the record holds an increment counted in epoch 0 (before epochs were on). */
+function countsInEpochZero(record: KeyRecord): boolean {
+  for (const state of record.states) {
+    const registers = state.kind === 'string' ? [state] : state.kind === 'hash' ? [...state.fields.values()].filter(isRegister) : [];
+    for (const register of registers) for (const total of register.totals.values()) if (total.epoch === 0) return true;
+  }
+  return false;
 }
 
 /** Each key's visible value: a list's elements, or a string's value (nothing when absent). */
@@ -337,6 +356,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('gc' as const), replica: fc.nat(2) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fsync' as const), replica: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), replica: fc.nat(2), keep: fc.nat(8), holder: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('epochs' as const), replica: fc.nat(2) }) },
 );
 
 const scriptArb = fc.record({ before: fc.array(stepArb, { minLength: 10, maxLength: 70, size: 'max' }), after: fc.array(stepArb, { maxLength: 50, size: 'max' }) });
@@ -377,6 +397,36 @@ describe('Tombstone GC by causal stability: properties', function () {
     // Not a tautology guard: a vector that never lets anything go would pass the checks above.
     assert.ok(runsCollectingMidway > RUNS / 10, `only ${runsCollectingMidway} of ${RUNS} runs collected during the script (${collectedMidway} tombstones)`);
     assert.ok(forgotten > RUNS / 10, `only ${forgotten} deleted counters forgotten in ${RUNS} runs`);
+  });
+
+  it('replicas that turn counter epochs on at different moments (a rolling upgrade ending) converge, and forget every deleted counter but those counted before', () => {
+    let forgotten = 0;
+    fc.assert(fc.property(scriptArb, fc.array(stepArb, { maxLength: 40, size: 'max' }), ({ before, after }, last) => {
+      // Off everywhere at first (a peer of an older version was known), on one by one as the steps say.
+      const cluster = new Cluster(3, false);
+      cluster.run(before);
+      cluster.syncAll();
+      cluster.run(after);
+      for (let i = 0; i < cluster.nodes.length; i++) cluster.run([{ kind: 'epochs', replica: i }]);
+      cluster.run(last);
+      cluster.syncAll();
+      const [first, ...rest] = cluster.nodes as [Node, ...Node[]];
+      for (const node of rest) {
+        assert.deepEqual(visible(node), visible(first));
+        assert.equal(node.digest.digest(), first.digest.digest());
+      }
+      for (const node of cluster.nodes) cluster.gc(cluster.nodes.indexOf(node));
+      for (const node of cluster.nodes) {
+        for (const key of [COUNTER, HASH_COUNTER]) {
+          const record = node.engine.keyspace.record(key);
+          // Counts made while epochs were off are kept for good (an older version counts on them).
+          if (record !== undefined && visibleState(record) === undefined && !countsInEpochZero(record)) assert.fail(`${node.engine.replicaId} keeps an invisible record for ${key}`);
+        }
+        forgotten += node.engine.keyspace.forgottenCounters;
+      }
+      for (const node of rest) assert.equal(node.digest.digest(), first.digest.digest());
+    }), { numRuns: RUNS });
+    assert.ok(forgotten > 0, `no deleted counter forgotten in ${RUNS} runs`);
   });
 
   it('without an ack from a peer, nothing becomes stable; an in-flight op holds back what its deps lack', () => {

@@ -95,6 +95,8 @@ describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
   it('deleted counters (INCR and HINCRBY on every replica, then DEL or expiry) are forgotten everywhere once stable; later increments agree', async () => {
     members = await startGcCluster(pki, []);
     await allAlive(members);
+    // Counts made before every peer announced epochs are kept for good (replica/features.ts).
+    await eventually('counter epochs on everywhere', () => members.every((member) => member.sidecar.keyspace.counterEpochs));
     const keys = Array.from({ length: 50 }, (_, i) => `rate:${i}`);
     // The rate-limiter pattern: every replica counts, the key goes (DEL here, TTL for half).
     await Promise.all(members.map(async (member) => { for (const key of keys) await member.client.incr(key); }));
