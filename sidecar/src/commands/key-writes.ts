@@ -1,6 +1,7 @@
 import { observedTotals } from '../crdt/string-register.js';
 import { expiresAt, PERSIST_AT } from '../crdt/ttl-register.js';
 import { stateOfKind } from '../store/key-record.js';
+import { isStateEmpty } from '../store/typed-state.js';
 import type { ExecContext } from './exec-context.js';
 
 /** What a string write does to the key's TTL: keep it, clear it, or set an absolute expiry (ms). */
@@ -20,7 +21,8 @@ export function writeString(ctx: ExecContext, key: string, value: Buffer, ttl: T
   const { engine, keyspace } = ctx.server;
   let record = keyspace.record(key);
   let keptExpiry: number | undefined;
-  if (record !== undefined && record.states.some((state) => state.kind !== 'string')) {
+  // An emptied state of another type (kept for its stamp, key-record.ts) holds nothing to remove.
+  if (record !== undefined && record.states.some((state) => state.kind !== 'string' && !isStateEmpty(state))) {
     keptExpiry = ttl === 'keep' ? expiresAt(record.ttl) : undefined;
     deleteKey(ctx, key);
     record = keyspace.record(key);

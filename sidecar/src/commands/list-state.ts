@@ -2,6 +2,7 @@ import {
   lastId, listEntries, listEntriesReverse, listLength, type ElementId, type ListEntry, type ListState,
 } from '../crdt/rga.js';
 import { error } from '../resp/reply.js';
+import { nonEmptyStates } from '../store/key-record.js';
 import type { ExecContext } from './exec-context.js';
 import { deleteKey } from './key-writes.js';
 import { lookupRead, lookupWrite, WRONG_TYPE } from './lookup.js';
@@ -95,5 +96,5 @@ export function deleteIfEmptied(ctx: ExecContext, key: string, state: ListState)
   const { keyspace } = ctx.server;
   const record = keyspace.record(key);
   if (record === undefined) return;
-  if (record.ttl.length > 0 || record.states.length > 1) deleteKey(ctx, key);
+  if (record.ttl.length > 0 || nonEmptyStates(record) > 0) deleteKey(ctx, key);
 }

@@ -1,6 +1,7 @@
 import type { OpContext } from '../crdt/stamp.js';
 import { expiresAt } from '../crdt/ttl-register.js';
 import type { Effect } from '../store/effects.js';
+import { nonEmptyStates } from '../store/key-record.js';
 import type { Keyspace } from '../store/keyspace.js';
 import type { CommandWriter } from './command-writer.js';
 import { writeCollectionEffect, type CollectionEffect } from './collection-effects.js';
@@ -23,7 +24,7 @@ export function writeEffect(writer: CommandWriter, keyspace: Keyspace, key: stri
   if (state === undefined || record === undefined) return writeDel(writer, key);
   // Concurrent writes of different types: a replicated write with a later stamp may have
   // just made this type visible over the one the mirror holds, so rewrite the key.
-  if (record.states.length > 1) return writeKey(writer, keyspace, key, now);
+  if (nonEmptyStates(record) > 1) return writeKey(writer, keyspace, key, now);
   const written = writeCollectionEffect(writer, key, state, effect, ctx);
   if (written === undefined) return writeKey(writer, keyspace, key, now);
   const at = creates(effect) ? expiresAt(record.ttl) : undefined;

@@ -6,7 +6,7 @@ import type { OpContext } from '../crdt/stamp.js';
 import { applyStringEffect, deleteStringObserved, EMPTY_STRING_REGISTER } from '../crdt/string-register.js';
 import { applyTtlWrite, removeObservedTtl } from '../crdt/ttl-register.js';
 import type { Effect, KeyEffect } from './effects.js';
-import { pruneEmptyStates, replaceState, stateOfKind, type KeyRecord } from './key-record.js';
+import { replaceState, stateOfKind, type KeyRecord } from './key-record.js';
 import { emptyStateOf, type RedisType, type TypedState } from './typed-state.js';
 
 type KeyDelete = Extract<KeyEffect, { type: 'key.del' }>;
@@ -30,13 +30,15 @@ function stateFor<K extends RedisType>(record: KeyRecord, kind: K): Extract<Type
   return stateOfKind(record, kind) ?? (emptyStateOf(kind) as Extract<TypedState, { kind: K }>);
 }
 
-/** Applies one effect to a key's record in place, with the op's own context. */
+/**
+ * Applies one effect to a key's record in place, with the op's own context. A state it
+ * empties stays (the keyspace decides when to drop it: key-record.ts visibleState).
+ */
 export function applyEffect(record: KeyRecord, effect: Effect, ctx: OpContext): void {
   switch (effect.type) {
     case 'key.del':
       record.states = record.states.map((state) => deleteObserved(state, effect, ctx));
       record.ttl = removeObservedTtl(record.ttl, ctx);
-      pruneEmptyStates(record);
       return;
     case 'key.expire':
       record.ttl = applyTtlWrite(record.ttl, effect.at, ctx);
@@ -50,24 +52,20 @@ export function applyEffect(record: KeyRecord, effect: Effect, ctx: OpContext): 
     case 'list.remove':
     case 'list.set':
       replaceState(record, applyListEffect(stateFor(record, 'list'), effect, ctx));
-      pruneEmptyStates(record);
       return;
     case 'set.add':
     case 'set.remove':
       replaceState(record, applySetEffect(stateFor(record, 'set'), effect, ctx));
-      pruneEmptyStates(record);
       return;
     case 'hash.set':
     case 'hash.incr':
     case 'hash.incrfloat':
     case 'hash.del':
       replaceState(record, applyHashEffect(stateFor(record, 'hash'), effect, ctx));
-      pruneEmptyStates(record);
       return;
     case 'zset.add':
     case 'zset.incr':
     case 'zset.remove':
       replaceState(record, applyZsetEffect(stateFor(record, 'zset'), effect, ctx));
-      pruneEmptyStates(record);
   }
 }

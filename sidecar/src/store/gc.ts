@@ -1,5 +1,5 @@
 import { gcList, listTombstones } from '../crdt/rga.js';
-import { pruneEmptyStates, type KeyRecord } from './key-record.js';
+import type { KeyRecord } from './key-record.js';
 
 /**
  * Tombstone GC of one key's record with a causally stable vector (replica/stability.ts).
@@ -15,12 +15,11 @@ import { pruneEmptyStates, type KeyRecord } from './key-record.js';
  * live hash and sorted-set members' histories stay, bounded by the number of distinct
  * counters, not of ops (SEMANTICS.md).
  *
- * Returns the number of tombstones dropped; empty list states are forgotten after it.
+ * Returns the number of tombstones dropped; the keyspace drops states left empty.
  */
 export function collectRecord(record: KeyRecord, stable: ReadonlyMap<string, number>): number {
   let collected = 0;
   for (const state of record.states) if (state.kind === 'list') collected += gcList(state, stable);
-  if (collected > 0) pruneEmptyStates(record);
   return collected;
 }
 

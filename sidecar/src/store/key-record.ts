@@ -13,14 +13,15 @@ export interface KeyRecord {
   ttl: TtlRegister;
   slot: number;
   /**
-   * Set while the record is only a deleted counter's history: the applied vector when it
-   * became so. Once the causally stable vector covers it, the record can be forgotten.
+   * Set while the record holds an empty typed state (kept for its stamp, see
+   * `visibleState`) or is only a deleted counter's history: the applied vector when it
+   * last came to be so. Once the causally stable vector covers it, GC drops them.
    */
-  deletedCounterAt: ReadonlyMap<string, number> | undefined;
+  invisibleAt: ReadonlyMap<string, number> | undefined;
 }
 
 export function newRecord(slot: number): KeyRecord {
-  return { states: [], ttl: NO_TTL, slot, deletedCounterAt: undefined };
+  return { states: [], ttl: NO_TTL, slot, invisibleAt: undefined };
 }
 
 /**
@@ -38,6 +39,14 @@ export function isDeletedCounterRecord(record: KeyRecord): boolean {
 /**
  * The visible state: among the non-empty typed states, the one whose latest write wins
  * by LWW order, so concurrent writes of different types resolve alike everywhere.
+ *
+ * A state's `lastWrite` is the highest stamp it ever saw, deleted writes included. That
+ * is the same on every replica only as long as no replica drops the state while an op
+ * concurrent with the ones that emptied it can still arrive: a replica that dropped it
+ * would then rebuild it with a lower stamp than one that kept it, and the two could
+ * show different types. So an emptied state is kept until causally stable (the keyspace
+ * dates it, GC drops it): every op that arrives after that causally follows everything
+ * in it, so its stamp is higher than any the state held, and dropping it changes nothing.
  */
 export function visibleState(record: KeyRecord): TypedState | undefined {
   const { states } = record;
@@ -66,8 +75,22 @@ export function replaceState(record: KeyRecord, next: TypedState): void {
 
 /** Drops typed states that hold nothing and keep no history. */
 export function pruneEmptyStates(record: KeyRecord): void {
-  if (record.states.length === 0) return;
+  // No allocation in the usual case (nothing to drop): this runs on every write without GC.
+  if (!record.states.some(canForgetState)) return;
   record.states = record.states.filter((state) => !canForgetState(state));
+}
+
+/** Whether the record holds an empty typed state (kept for its stamp, or counter history). */
+export function holdsEmptyState(record: KeyRecord): boolean {
+  for (const state of record.states) if (isStateEmpty(state)) return true;
+  return false;
+}
+
+/** How many typed states hold something (more than one: a type conflict). */
+export function nonEmptyStates(record: KeyRecord): number {
+  let count = 0;
+  for (const state of record.states) if (!isStateEmpty(state)) count += 1;
+  return count;
 }
 
 /** True when the record holds nothing at all and can be forgotten. */

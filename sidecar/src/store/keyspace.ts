@@ -4,7 +4,7 @@ import type { OpContext } from '../crdt/stamp.js';
 import { applyEffect } from './apply-effect.js';
 import type { Effect } from './effects.js';
 import { collectRecord, recordTombstones } from './gc.js';
-import { isDeletedCounterRecord, isRecordDead, newRecord, visibleState, type KeyRecord } from './key-record.js';
+import { holdsEmptyState, isDeletedCounterRecord, isRecordDead, newRecord, pruneEmptyStates, visibleState, type KeyRecord } from './key-record.js';
 import type { TypedState } from './typed-state.js';
 
 /**
@@ -45,6 +45,12 @@ export class Keyspace {
    * keeps counters as a version without epochs does.
    */
   counterEpochs = false;
+  /**
+   * Whether emptied typed states are kept until causally stable, for their stamps
+   * (key-record.ts visibleState): on whenever tombstone GC runs, which drops them. Off
+   * (no GC), they are dropped at once, and type conflicts after deletes may diverge.
+   */
+  keepEmptyStates = false;
   /** The replica's applied version vector (the engine's, read in place; see `apply`). */
   private applied: ReadonlyMap<string, number> = new Map();
 
@@ -82,25 +88,26 @@ export class Keyspace {
     }
     const wasVisible = visibleState(record) !== undefined;
     applyEffect(record, effect, ctx);
+    if (!this.keepEmptyStates) pruneEmptyStates(record);
     const isVisible = visibleState(record) !== undefined;
     if (wasVisible !== isVisible) this.live += isVisible ? 1 : -1;
     if (expiresAt(record.ttl) === undefined) this.expiring.delete(key);
     else this.expiring.add(key);
     if ((effect.type === 'list.remove' || effect.type === 'key.del') && recordTombstones(record) > 0) this.noteTombstones(key);
     if (isRecordDead(record)) this.forget(key, record);
-    else if (isDeletedCounterRecord(record)) this.noteDeletedCounter(key, record, ctx);
-    else record.deletedCounterAt = undefined;
+    else if (holdsEmptyState(record)) this.noteInvisible(key, record, ctx);
+    else record.invisibleAt = undefined;
   }
 
   /**
-   * A deleted counter keeps its history (per-origin counts) until every op in it is
-   * causally stable: it holds only ops applied here, so the applied vector (with this
-   * op, which a remote apply adds after) dates it.
+   * An empty typed state (kept for its stamp) or a deleted counter (kept for its counts)
+   * stays until every op in it is causally stable: it holds only ops applied here, so
+   * the applied vector (with this op, which a remote apply adds after) dates it.
    */
-  private noteDeletedCounter(key: string, record: KeyRecord, ctx: OpContext): void {
+  private noteInvisible(key: string, record: KeyRecord, ctx: OpContext): void {
     const at = new Map(this.applied);
     if ((at.get(ctx.origin) ?? 0) < ctx.seq) at.set(ctx.origin, ctx.seq);
-    record.deletedCounterAt = at;
+    record.invisibleAt = at;
     this.noteTombstones(key);
   }
 
@@ -111,7 +118,8 @@ export class Keyspace {
 
   /**
    * Drops the key's tombstones that `stable` (a causally stable vector) makes safe to
-   * drop, and the record when nothing is left. Returns how many went. Visible state is
+   * drop, then its empty states and deleted counters once stable too, and the record
+   * when nothing is left. Returns how many tombstones and counters went. Visible state is
    * unchanged, so WATCH and the digest are not concerned.
    */
   collectGarbage(key: string, stable: ReadonlyMap<string, number>): number {
@@ -120,19 +128,29 @@ export class Keyspace {
       this.tombstoned.delete(key);
       return 0;
     }
-    const collected = collectRecord(record, stable);
-    if (this.counterEpochs && isDeletedCounterRecord(record)) {
-      // Undated only when collecting a list's tombstones just left the deleted counter.
-      record.deletedCounterAt ??= new Map(this.applied);
-      if (vvDominates(stable, record.deletedCounterAt)) {
+    let collected = collectRecord(record, stable);
+    // Undated only when collecting a list's tombstones just left it empty.
+    if (record.invisibleAt === undefined && holdsEmptyState(record)) record.invisibleAt = new Map(this.applied);
+    if (!this.keepEmptyStates) pruneEmptyStates(record);
+    if (record.invisibleAt !== undefined && vvDominates(stable, record.invisibleAt)) {
+      // Every op that arrives from now on causally follows all that emptied these states
+      // (key-record.ts visibleState), so dropping them changes no replica's choice of type.
+      // Counted as collected: it moves the GC horizon, past which a returning peer resyncs.
+      const held = record.states.length;
+      pruneEmptyStates(record);
+      collected += held - record.states.length;
+      if (this.counterEpochs && isDeletedCounterRecord(record)) {
         // Safe to forget: an increment that arrives later was written by a replica that had
         // seen the deletes, so it starts a new epoch and needs none of this (contributions.ts).
         this.forget(key, record);
         this.forgottenCounters += 1;
         return collected + 1;
       }
+      // What stays is history no GC pass drops (SEMANTICS.md), unless a deleted counter
+      // waits for epochs, or list tombstones wait for their own stability.
+      if (!isDeletedCounterRecord(record)) record.invisibleAt = undefined;
     }
-    if (recordTombstones(record) === 0 && record.deletedCounterAt === undefined) this.tombstoned.delete(key);
+    if (recordTombstones(record) === 0 && record.invisibleAt === undefined) this.tombstoned.delete(key);
     if (isRecordDead(record)) this.forget(key, record);
     return collected;
   }
@@ -219,9 +237,9 @@ export class Keyspace {
     if (visibleState(record) !== undefined) this.live += 1;
     if (expiresAt(record.ttl) !== undefined) this.expiring.add(key);
     if (recordTombstones(record) > 0) this.noteTombstones(key);
-    if (isDeletedCounterRecord(record)) {
+    if (holdsEmptyState(record)) {
       // Its history is at most what the installed vector covers.
-      record.deletedCounterAt = new Map(this.applied);
+      record.invisibleAt = new Map(this.applied);
       this.noteTombstones(key);
     }
   }

@@ -115,6 +115,8 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const keyspace = new Keyspace();
   // A replica on its own has no peer of an older version to wait for (replica/features.ts).
   keyspace.counterEpochs = true;
+  // As with tombstone GC on (the default): emptied states stay, invisible, until stable.
+  keyspace.keepEmptyStates = true;
   const engine = new ReplicaEngine('test', keyspace, () => clock.now);
   const config: ServerConfig = {
     replicaId: 'test', port: 6379, bind: '127.0.0.1', requirepass: options.requirepass, appendfsync: 'everysec',
