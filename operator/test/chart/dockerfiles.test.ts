@@ -1,4 +1,7 @@
-/** Static checks of the Dockerfiles (no container engine on CI machines to build them). */
+/**
+ * Static checks of the Dockerfiles. e2e/test/images.test.ts builds them (buildah, scripts/build-images.sh)
+ * and runs the images; these checks run in the unit suite, without a build.
+ */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
@@ -13,10 +16,12 @@ describe('Dockerfiles', () => {
       const text = read(`Dockerfile.${name}`);
       const froms = text.split('\n').filter((l) => l.startsWith('FROM '));
       assert.ok(froms.length >= 2, 'multi-stage');
-      assert.ok(froms.every((l) => l.includes('node:20-alpine')), 'small Node 20 base');
+      assert.ok(froms.every((l) => l.includes('node:20-bookworm-slim')), 'the official Debian (glibc) Node 20 image, slim variant');
       const afterLastFrom = text.slice(text.lastIndexOf('\nFROM '));
       assert.match(afterLastFrom, /\nUSER node\n/);
       assert.ok(!/npm ci|tsc/.test(afterLastFrom), 'the runtime stage carries no toolchain');
+      // The build stage compiles sources only: the tests import bench/ and e2e/, which it does not copy.
+      assert.match(text, new RegExp(`\\nCOPY ${name}/src \\./${name}/src\\n`));
       const entry = /ENTRYPOINT \["node", "([^"]+)"\]/.exec(text)?.[1];
       assert.equal(entry, bins[program]);
       assert.match(text, new RegExp(`ghcr\\.io/redis-crdt/${program}:`));
