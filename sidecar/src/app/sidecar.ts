@@ -214,7 +214,7 @@ export class Sidecar {
   async enableFeature(feature: string): Promise<void> {
     if (this.features.has(feature)) return;
     await this.features.enable(feature, new Date());
-    if (feature === COUNTER_EPOCHS) this.keyspace.counterEpochs = true;
+    if (feature === COUNTER_EPOCHS) this.keyspace.enableCounterEpochs();
     this.logger.info('Feature on: every peer runs a version that has it, and older versions are refused from now on', { feature });
   }
 

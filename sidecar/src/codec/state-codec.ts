@@ -104,7 +104,7 @@ export function keyFromWire(wire: WireKeyState): { key: string; record: KeyRecor
     states.push(state);
   }
   const ttl: TtlEntry[] = (wire.ttl ?? []).map((e) => ({ at: e.at ?? Number.POSITIVE_INFINITY, dot: dotIn(e.dot), stamp: stampIn(e.stamp) }));
-  return { key: bytesIn(wire.key).toString('latin1'), record: { states, ttl, slot: 0, invisibleAt: undefined } };
+  return { key: bytesIn(wire.key).toString('latin1'), record: { states, ttl, slot: 0, invisibleAt: undefined, deadMembers: undefined } };
 }
 
 export function encodeKeyBatch(keys: WireKeyState[]): Uint8Array {

@@ -187,3 +187,26 @@ export function isDeletedCounterHash(state: HashState): boolean {
   for (const field of state.fields.values()) if (!isRegister(field) || !isDeletedCounter(field)) return false;
   return true;
 }
+
+/** Fields kept only as deleted counters that may be forgotten once stable (see isDeletedCounter). */
+export function deadFieldNames(state: HashState): string[] {
+  const names: string[] = [];
+  if (state.fields.size === state.length) return names;
+  for (const [name, field] of state.fields) if (isRegister(field) && isDeletedCounter(field)) names.push(name);
+  return names;
+}
+
+/**
+ * Forgets the named fields that are still deleted counters (store/dead-members.ts decides
+ * when that is safe). Returns how many went.
+ */
+export function forgetDeadFields(state: HashState, names: Iterable<string>): number {
+  let forgotten = 0;
+  for (const name of names) {
+    const field = state.fields.get(name);
+    if (field === undefined || !isRegister(field) || !isDeletedCounter(field)) continue;
+    store(state, name, field, undefined);
+    forgotten += 1;
+  }
+  return forgotten;
+}

@@ -11,9 +11,9 @@ import type { KeyRecord } from './key-record.js';
  * the writes it observed, so siblings are only concurrent ones; the TTL register drops
  * observed entries. What stays per key is counter history (per-origin totals and delete
  * floors). A key left holding only deleted string or hash counters is forgotten whole
- * once stable (keyspace.ts, with the epochs of contributions.ts); a dead field inside a
- * live hash and sorted-set members' histories stay, bounded by the number of distinct
- * counters, not of ops (SEMANTICS.md).
+ * once stable (keyspace.ts, with the epochs of contributions.ts), a dead counter field
+ * inside a live hash by generations (dead-members.ts); sorted-set members' histories
+ * stay, bounded by the number of distinct members, not of ops (SEMANTICS.md).
  *
  * Returns the number of tombstones dropped; the keyspace drops states left empty.
  */

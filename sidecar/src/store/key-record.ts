@@ -18,10 +18,20 @@ export interface KeyRecord {
    * last came to be so. Once the causally stable vector covers it, GC drops them.
    */
   invisibleAt: ReadonlyMap<string, number> | undefined;
+  /** Deleted counter fields of a live hash waiting to be forgotten (dead-members.ts). */
+  deadMembers: DeadMemberGeneration | undefined;
+}
+
+/** Members dead at `at` (the applied vector then), and those touched since (dead-members.ts). */
+export interface DeadMemberGeneration {
+  readonly at: ReadonlyMap<string, number>;
+  readonly names: readonly string[];
+  /** Members an op touched since `at`: their history is not covered by it. */
+  readonly touched: Set<string>;
 }
 
 export function newRecord(slot: number): KeyRecord {
-  return { states: [], ttl: NO_TTL, slot, invisibleAt: undefined };
+  return { states: [], ttl: NO_TTL, slot, invisibleAt: undefined, deadMembers: undefined };
 }
 
 /**

@@ -3,6 +3,7 @@ import { vvDominates } from '../crdt/version-vector.js';
 import type { OpContext } from '../crdt/stamp.js';
 import { applyEffect } from './apply-effect.js';
 import type { Effect } from './effects.js';
+import { collectDeadMembers, hasDeadMembers, mayHaveDeadMembers, noteTouchedMembers } from './dead-members.js';
 import { collectRecord, recordTombstones } from './gc.js';
 import { holdsEmptyState, isDeletedCounterRecord, isRecordDead, newRecord, pruneEmptyStates, visibleState, type KeyRecord } from './key-record.js';
 import type { TypedState } from './typed-state.js';
@@ -54,6 +55,16 @@ export class Keyspace {
   /** The replica's applied version vector (the engine's, read in place; see `apply`). */
   private applied: ReadonlyMap<string, number> = new Map();
 
+  /**
+   * Turns counter epochs on (replica/features.ts) and queues every hash that may keep
+   * deleted counter fields for the GC: they were not queued while epochs were off.
+   */
+  enableCounterEpochs(): void {
+    if (this.counterEpochs) return;
+    this.counterEpochs = true;
+    for (const [key, record] of this.records) if (mayHaveDeadMembers(record)) this.noteTombstones(key);
+  }
+
   /** Lets the keyspace read what has been applied, to date a deleted counter's history. */
   trackAppliedVector(vector: ReadonlyMap<string, number>): void {
     this.applied = vector;
@@ -87,6 +98,7 @@ export class Keyspace {
       this.records.set(key, record);
     }
     const wasVisible = visibleState(record) !== undefined;
+    noteTouchedMembers(record, effect);
     applyEffect(record, effect, ctx);
     if (!this.keepEmptyStates) pruneEmptyStates(record);
     const isVisible = visibleState(record) !== undefined;
@@ -94,6 +106,8 @@ export class Keyspace {
     if (expiresAt(record.ttl) === undefined) this.expiring.delete(key);
     else this.expiring.add(key);
     if ((effect.type === 'list.remove' || effect.type === 'key.del') && recordTombstones(record) > 0) this.noteTombstones(key);
+    // HDEL or DEL may leave a deleted counter field in a hash that lives on (dead-members.ts).
+    if ((effect.type === 'hash.del' || effect.type === 'key.del') && this.counterEpochs && mayHaveDeadMembers(record)) this.noteTombstones(key);
     if (isRecordDead(record)) this.forget(key, record);
     else if (holdsEmptyState(record)) this.noteInvisible(key, record, ctx);
     else record.invisibleAt = undefined;
@@ -150,7 +164,15 @@ export class Keyspace {
       // waits for epochs, or list tombstones wait for their own stability.
       if (!isDeletedCounterRecord(record)) record.invisibleAt = undefined;
     }
-    if (recordTombstones(record) === 0 && record.invisibleAt === undefined) this.tombstoned.delete(key);
+    if (this.counterEpochs) {
+      const hadGeneration = record.deadMembers;
+      const dead = collectDeadMembers(record, stable, this.applied);
+      collected += dead.forgotten;
+      this.forgottenCounters += dead.forgotten;
+      // A new generation needs another pass even if the stable vector does not move.
+      if (dead.pending && record.deadMembers !== hadGeneration) this.tombstonedEpoch += 1;
+    }
+    if (recordTombstones(record) === 0 && record.invisibleAt === undefined && record.deadMembers === undefined) this.tombstoned.delete(key);
     if (isRecordDead(record)) this.forget(key, record);
     return collected;
   }
@@ -242,6 +264,7 @@ export class Keyspace {
       record.invisibleAt = new Map(this.applied);
       this.noteTombstones(key);
     }
+    if (hasDeadMembers(record)) this.noteTombstones(key);
   }
 }
 

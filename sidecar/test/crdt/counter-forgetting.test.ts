@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fieldIncrementStartsEpoch, hashGet } from '../../src/crdt/hash.js';
+import { fieldIncrementStartsEpoch, hashGet, hashObservedTotals, type HashState } from '../../src/crdt/hash.js';
 import { incrementStartsEpoch, stringValue } from '../../src/crdt/string-register.js';
 import { ReplicaEngine } from '../../src/replica/engine.js';
 import { TombstoneCollector } from '../../src/replica/gc.js';
@@ -39,6 +39,41 @@ class Replica {
     const newEpoch = this.engine.keyspace.counterEpochs && incrementStartsEpoch(register, this.engine.replicaId);
     this.engine.emit(key, { type: 'str.incr', delta: BigInt(delta), ...(newEpoch ? { newEpoch: true } : {}) });
     this.engine.finishCommand();
+  }
+
+  hincrby(key: string, field: string, delta: number): void {
+    const hash = this.hash(key);
+    const name = Buffer.from(field);
+    const newEpoch = this.engine.keyspace.counterEpochs && fieldIncrementStartsEpoch(hash, name, this.engine.replicaId);
+    this.engine.emit(key, { type: 'hash.incr', field: name, delta: BigInt(delta), ...(newEpoch ? { newEpoch: true } : {}) });
+    this.engine.finishCommand();
+  }
+
+  hset(key: string, field: string, value: string): void {
+    const name = Buffer.from(field);
+    this.engine.emit(key, { type: 'hash.set', fields: [[name, Buffer.from(value)]], observed: [hashObservedTotals(this.hash(key), name)] });
+    this.engine.finishCommand();
+  }
+
+  hdel(key: string, field: string): void {
+    const name = Buffer.from(field);
+    this.engine.emit(key, { type: 'hash.del', fields: [name], observed: [hashObservedTotals(this.hash(key), name)] });
+    this.engine.finishCommand();
+  }
+
+  hash(key: string): HashState | undefined {
+    const record = this.engine.keyspace.record(key);
+    return record === undefined ? undefined : stateOfKind(record, 'hash');
+  }
+
+  hget(key: string, field: string): string | undefined {
+    const hash = this.hash(key);
+    return hash === undefined ? undefined : hashGet(hash, field)?.toString();
+  }
+
+  /** Fields kept, visible or not. */
+  hfields(key: string): string[] {
+    return [...(this.hash(key)?.fields.keys() ?? [])].sort();
   }
 
   del(key: string): void {
@@ -203,18 +238,8 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
   it('a hash of deleted counters (HINCRBY … then DEL) is forgotten once stable; a field counted again agrees everywhere', () => {
     const a = new Replica('a~1');
     const b = new Replica('b~1');
-    const hincrby = (r: Replica, field: string, delta: number): void => {
-      const record = r.engine.keyspace.record('stats');
-      const hash = record === undefined ? undefined : stateOfKind(record, 'hash');
-      const name = Buffer.from(field);
-      r.engine.emit('stats', { type: 'hash.incr', field: name, delta: BigInt(delta), ...(fieldIncrementStartsEpoch(hash, name, r.engine.replicaId) ? { newEpoch: true } : {}) });
-      r.engine.finishCommand();
-    };
-    const hget = (r: Replica, field: string): string | undefined => {
-      const record = r.engine.keyspace.record('stats');
-      const hash = record === undefined ? undefined : stateOfKind(record, 'hash');
-      return hash === undefined ? undefined : hashGet(hash, field)?.toString();
-    };
+    const hincrby = (r: Replica, field: string, delta: number): void => r.hincrby('stats', field, delta);
+    const hget = (r: Replica, field: string): string | undefined => r.hget('stats', field);
     hincrby(a, 'views', 3);
     hincrby(a, 'clicks', 1);
     b.receive(a.ops.splice(0));
@@ -234,5 +259,67 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     assert.equal(hget(b, 'views'), '6');
     assert.equal(hget(a, 'clicks'), undefined);
     assert.equal(hget(b, 'clicks'), undefined);
+  });
+
+  it('a deleted counter field in a hash that lives on is forgotten once stable (two GC passes); counting it again agrees', () => {
+    const a = new Replica('a~1');
+    const b = new Replica('b~1');
+    a.hset('h', 'name', 'x');
+    a.hincrby('h', 'hits', 3);
+    b.receive(a.ops.splice(0));
+    b.hincrby('h', 'hits', 2);
+    a.receive(b.ops.splice(0));
+    a.hdel('h', 'hits');
+    b.receive(a.ops.splice(0));
+    for (const r of [a, b]) r.allStable();
+    // The first pass dates the dead field (a generation), the next forgets it.
+    assert.equal(a.gc.collectAll(), 0);
+    assert.deepEqual(a.hfields('h'), ['hits', 'name']);
+    assert.equal(a.gc.collectAll(), 1);
+    assert.deepEqual(a.hfields('h'), ['name']);
+    assert.equal(a.engine.keyspace.forgottenCounters, 1);
+    // b kept it; later increments from both agree (each starts a new epoch).
+    b.hincrby('h', 'hits', 5);
+    a.hincrby('h', 'hits', 1);
+    const fromA = a.ops.splice(0);
+    a.receive(b.ops.splice(0));
+    b.receive(fromA);
+    assert.equal(a.hget('h', 'hits'), '6');
+    assert.equal(b.hget('h', 'hits'), '6');
+  });
+
+  it('a dead field touched after its generation was dated is kept until its new ops are stable too', () => {
+    const a = new Replica('a~1');
+    const b = new Replica('b~1');
+    a.hset('h', 'name', 'x');
+    a.hincrby('h', 'hits', 1);
+    a.hdel('h', 'hits');
+    b.receive(a.ops.splice(0));
+    a.allStable();
+    assert.equal(a.gc.collectAll(), 0, 'dates the generation');
+    const dated = new Map(a.engine.vv);
+    // b counts the field again (a new epoch for b), a deletes that; b has not seen the
+    // delete yet and counts on in the same epoch.
+    b.hincrby('h', 'hits', 2);
+    a.receive(b.ops.splice(0));
+    a.hdel('h', 'hits');
+    b.hincrby('h', 'hits', 4);
+    // Stable covers the generation but not b's new ops nor a's delete.
+    a.stable = dated;
+    a.gc.collectAll();
+    assert.deepEqual(a.hfields('h'), ['hits', 'name'], 'kept: touched since it was dated');
+    a.receive(b.ops.splice(0));
+    b.receive(a.ops.splice(0));
+    assert.equal(a.hget('h', 'hits'), '4');
+    assert.equal(b.hget('h', 'hits'), '4');
+    // A delete that a makes now observes what b counted, on both replicas alike.
+    a.hdel('h', 'hits');
+    b.receive(a.ops.splice(0));
+    assert.equal(a.hget('h', 'hits'), undefined);
+    assert.equal(b.hget('h', 'hits'), undefined);
+    for (const r of [a, b]) r.allStable();
+    a.gc.collectAll();
+    a.gc.collectAll();
+    assert.deepEqual(a.hfields('h'), ['name']);
   });
 });

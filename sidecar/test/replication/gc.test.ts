@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { freePort } from '../support/redis-server.js';
 import { startSidecar, tempDir } from '../support/sidecar.js';
+import { stateOfKind } from '../../src/store/key-record.js';
 import { allAlive, connect, converged, eventually, stopCluster, TestPki, type Member } from './cluster.js';
 
 /**
@@ -92,7 +93,7 @@ describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
     assert.deepEqual(await r3.client.lrange('jobs', 0, -1), await r1.client.lrange('jobs', 0, -1));
   });
 
-  it('deleted counters (INCR and HINCRBY on every replica, then DEL or expiry) are forgotten everywhere once stable; later increments agree', async () => {
+  it('deleted counters (INCR and HINCRBY on every replica, then DEL or expiry), and a counter field deleted by HDEL from a live hash, are forgotten everywhere once stable; later increments agree', async () => {
     members = await startGcCluster(pki, []);
     await allAlive(members);
     // Counts made before every peer announced epochs are kept for good (replica/features.ts).
@@ -124,6 +125,22 @@ describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
       assert.equal(await member.client.get('rate:1'), null);
       assert.deepEqual(await member.client.hgetall('stats:day'), { views: '5' });
     }
+    // A counter field deleted from a hash that lives on (written all along) is forgotten too.
+    await Promise.all(members.map(async (member) => { await member.client.hset('profile', 'name', member.id); await member.client.hincrby('profile', 'logins', 1); }));
+    await waitAll(members);
+    await r2.client.hdel('profile', 'logins');
+    await waitAll(members);
+    const fieldsKept = (member: Member): string[] => {
+      const record = member.sidecar.keyspace.record('profile');
+      const hash = record === undefined ? undefined : stateOfKind(record, 'hash');
+      return [...(hash?.fields.keys() ?? [])].sort();
+    };
+    await eventually('the deleted counter field forgotten on every replica', () => members.every((member) => fieldsKept(member).join() === 'name'), 60_000);
+    await r3.client.hincrby('profile', 'logins', 7);
+    await waitAll(members);
+    const profiles = await Promise.all(members.map((member) => member.client.hgetall('profile')));
+    for (const profile of profiles) assert.deepEqual(profile, profiles[0]);
+    assert.equal(profiles[0]?.logins, '7');
   });
 
   it('a peer silent past --gc-peer-timeout stops holding GC back and gets a full state when it returns', async () => {
