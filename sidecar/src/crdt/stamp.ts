@@ -1,5 +1,4 @@
 import type { Hlc } from './hlc.js';
-import type { VersionVector } from './version-vector.js';
 
 /**
  * The identity and causal context of one operation, as created by its origin.
@@ -14,11 +13,13 @@ export interface OpContext {
   /** The origin's hybrid logical clock at creation. */
   readonly hlc: Hlc;
   /**
-   * The origin's version vector at creation, including its own entry `seq - 1`:
-   * everything the operation had observed. Observed-remove effects remove exactly the
-   * dots this covers, which is what makes them commute with concurrent adds.
+   * The origin's version vector at creation: everything the operation had observed.
+   * Observed-remove effects remove exactly the dots this covers, which is what makes them
+   * commute with concurrent adds. The op depends on every earlier op of its own origin
+   * (`seq - 1`) whatever the origin's own entry here says: the wire omits that entry and
+   * local ops share one deps map, whose own entry goes stale (replica/engine.ts).
    */
-  readonly deps: VersionVector;
+  readonly deps: ReadonlyMap<string, number>;
 }
 
 /** A unique event id: (replica, seq). Element ids in lists, sets and registers are dots. */

@@ -1,5 +1,6 @@
-import { open, readFile, rename, writeFile } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { fsyncDir } from '../oplog/fs-util.js';
 
 /** The file's text, or undefined when it does not exist. */
 export async function readIfExists(path: string): Promise<string | undefined> {
@@ -11,19 +12,18 @@ export async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
-/** Replaces the file atomically (write aside, rename) and makes the rename durable. */
+/**
+ * Replaces the file atomically and durably: the new content is synced before the rename
+ * (else a crash could leave the new name on empty content), and the rename after it.
+ */
 export async function replaceFileDurably(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
-  await syncDirectory(dirname(path));
-}
-
-/** fsync of a directory: makes a file created, renamed or removed in it durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const handle = await open(`${path}.tmp`, 'w');
   try {
+    await handle.writeFile(text);
     await handle.sync();
   } finally {
     await handle.close();
   }
+  await rename(`${path}.tmp`, path);
+  await fsyncDir(dirname(path));
 }

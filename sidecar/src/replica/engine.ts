@@ -37,6 +37,14 @@ export class ReplicaEngine {
   opsOriginated = 0;
   opsApplied = 0;
   private readonly replicaName: string;
+  /**
+   * The deps our next ops carry: a copy of the vector, shared by consecutive local ops
+   * until an op of another origin is applied (one Map per burst of writes, not per op).
+   * Its entry for our own origin goes stale as we write, which nothing reads: an op
+   * depends on every earlier op of its origin (seq - 1; crdt/stamp.ts `observed`, the
+   * wire format and the stable vector all take it so).
+   */
+  private sharedDeps: ReadonlyMap<string, number> | undefined;
 
   constructor(
     readonly replicaId: string,
@@ -58,6 +66,7 @@ export class ReplicaEngine {
   /** Restores identity counters after recovery (snapshot + replay). */
   restore(vv: ReadonlyMap<string, number>, hlc: Hlc): void {
     for (const [replica, seq] of vv) this.vv.set(replica, seq);
+    this.sharedDeps = undefined;
     this.seq = this.vv.get(this.replicaId) ?? 0;
     this.hlc = Math.max(this.hlc, hlc);
   }
@@ -76,7 +85,7 @@ export class ReplicaEngine {
     if (current === undefined) {
       this.seq += 1;
       this.hlc = nextHlc(this.hlc, this.clock());
-      const deps = new Map(this.vv);
+      const deps = this.sharedDeps ??= new Map(this.vv);
       const ctx: OpContext = { origin: this.replicaId, seq: this.seq, hlc: this.hlc, deps };
       current = { ctx, effects: [] };
       this.current = current;
@@ -140,6 +149,7 @@ export class ReplicaEngine {
       this.notifyKey(key);
     }
     this.vv.set(op.ctx.origin, op.ctx.seq);
+    this.sharedDeps = undefined;
     if (op.ctx.origin === this.replicaId) this.seq = Math.max(this.seq, op.ctx.seq);
     this.hlc = observeHlc(this.hlc, op.ctx.hlc);
     this.opsApplied += 1;

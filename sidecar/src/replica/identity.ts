@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readIfExists, replaceFileDurably, syncDirectory } from './durable-file.js';
+import { fsyncDir } from '../oplog/fs-util.js';
+import { readIfExists, replaceFileDurably } from './durable-file.js';
 
 /**
  * A replica's identity in its data directory. The origin id used in operations is
@@ -52,7 +53,7 @@ export async function loadOrCreateIdentity(dataDir: string, replicaId: string, n
 /** Records that every op of this incarnation is durable (called last on a clean shutdown). */
 export async function markCleanShutdown(dataDir: string): Promise<void> {
   await writeFile(join(dataDir, CLEAN_SHUTDOWN_FILE), '');
-  await syncDirectory(dataDir);
+  await fsyncDir(dataDir);
 }
 
 async function consumeCleanShutdownMark(dataDir: string): Promise<boolean> {
@@ -63,7 +64,7 @@ async function consumeCleanShutdownMark(dataDir: string): Promise<boolean> {
     throw error;
   }
   // Durable before any op of this run is streamed: a crash must not find the mark again.
-  await syncDirectory(dataDir);
+  await fsyncDir(dataDir);
   return true;
 }
 

@@ -90,10 +90,14 @@ export function pruneEmptyStates(record: KeyRecord): void {
   record.states = record.states.filter((state) => !canForgetState(state));
 }
 
-/** Whether the record holds an empty typed state (kept for its stamp, or counter history). */
-export function holdsEmptyState(record: KeyRecord): boolean {
-  for (const state of record.states) if (isStateEmpty(state)) return true;
-  return false;
+/**
+ * Whether the record holds something GC drops once causally stable: an emptied typed
+ * state kept for its stamp, or a deleted counter. (Empty states that keep history GC
+ * never drops, such as counter totals beside a live value of another type, do not count.)
+ */
+export function holdsCollectable(record: KeyRecord): boolean {
+  for (const state of record.states) if (isStateEmpty(state) && canForgetState(state)) return true;
+  return isDeletedCounterRecord(record);
 }
 
 /** How many typed states hold something (more than one: a type conflict). */

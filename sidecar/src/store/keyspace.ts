@@ -5,7 +5,7 @@ import { applyEffect } from './apply-effect.js';
 import type { Effect } from './effects.js';
 import { collectDeadMembers, hasDeadMembers, mayHaveDeadMembers, noteTouchedMembers } from './dead-members.js';
 import { collectRecord, recordTombstones } from './gc.js';
-import { holdsEmptyState, isDeletedCounterRecord, isRecordDead, newRecord, pruneEmptyStates, visibleState, type KeyRecord } from './key-record.js';
+import { holdsCollectable, isDeletedCounterRecord, isRecordDead, newRecord, pruneEmptyStates, visibleState, type KeyRecord } from './key-record.js';
 import type { TypedState } from './typed-state.js';
 
 /**
@@ -109,7 +109,7 @@ export class Keyspace {
     // HDEL or DEL may leave a deleted counter field in a hash that lives on (dead-members.ts).
     if ((effect.type === 'hash.del' || effect.type === 'key.del') && this.counterEpochs && mayHaveDeadMembers(record)) this.noteTombstones(key);
     if (isRecordDead(record)) this.forget(key, record);
-    else if (holdsEmptyState(record)) this.noteInvisible(key, record, ctx);
+    else if (holdsCollectable(record)) this.noteInvisible(key, record, ctx);
     else record.invisibleAt = undefined;
   }
 
@@ -144,7 +144,7 @@ export class Keyspace {
     }
     let collected = collectRecord(record, stable);
     // Undated only when collecting a list's tombstones just left it empty.
-    if (record.invisibleAt === undefined && holdsEmptyState(record)) record.invisibleAt = new Map(this.applied);
+    if (record.invisibleAt === undefined && holdsCollectable(record)) record.invisibleAt = new Map(this.applied);
     if (!this.keepEmptyStates) pruneEmptyStates(record);
     if (record.invisibleAt !== undefined && vvDominates(stable, record.invisibleAt)) {
       // Every op that arrives from now on causally follows all that emptied these states
@@ -259,7 +259,7 @@ export class Keyspace {
     if (visibleState(record) !== undefined) this.live += 1;
     if (expiresAt(record.ttl) !== undefined) this.expiring.add(key);
     if (recordTombstones(record) > 0) this.noteTombstones(key);
-    if (holdsEmptyState(record)) {
+    if (holdsCollectable(record)) {
       // Its history is at most what the installed vector covers.
       record.invisibleAt = new Map(this.applied);
       this.noteTombstones(key);

@@ -156,7 +156,7 @@ class Cluster {
     const received = new Set(kept);
     for (const op of [...this.log].reverse()) {
       if (received.has(op) || receiver.engine.isDuplicate(op) || receiver.inbox.includes(op)) continue;
-      if ([...received].some((later) => (later.ctx.deps.get(op.ctx.origin) ?? 0) >= op.ctx.seq)) received.add(op);
+      if ([...received].some((later) => (fullDeps(later).get(op.ctx.origin) ?? 0) >= op.ctx.seq)) received.add(op);
     }
     receiver.inbox.push(...this.log.filter((op) => received.has(op)));
     const gone = new Set(orphans.slice(kept.length));
@@ -175,7 +175,7 @@ class Cluster {
     const stable = stableVector({ own: engine.vv, counted, reported, incarnations, reportedIncarnations, latestDeps: latest.byOrigin });
     for (const op of this.log) {
       if (engine.isDuplicate(op)) continue;
-      assert.ok(vvDominates(op.ctx.deps, stable), `unapplied op ${op.ctx.origin}:${op.ctx.seq} does not depend on the stable vector`);
+      assert.ok(vvDominates(fullDeps(op), stable), `unapplied op ${op.ctx.origin}:${op.ctx.seq} does not depend on the stable vector`);
     }
     for (const node of this.nodes) assert.ok(vvDominates(node.engine.vv, stable), `${node.engine.replicaId}'s future ops would not depend on the stable vector`);
     return stable;
@@ -305,6 +305,11 @@ function keyFor(action: Action, key: number): string {
   if (action.kind === 'incrby' || action.kind === 'set' || action.kind === 'cdel') return COUNTER;
   if (action.kind === 'hincrby' || action.kind === 'hdel' || action.kind === 'hset' || action.kind === 'hashdel') return HASH_COUNTER;
   return KEYS[key % KEYS.length]!;
+}
+
+/** An op's deps with its own origin's entry as the engine means it: every earlier op of that origin. */
+function fullDeps(op: Operation): Map<string, number> {
+  return new Map(op.ctx.deps).set(op.ctx.origin, op.ctx.seq - 1);
 }
 
 /** The type an action writes (undefined for a delete, which takes any type). */
