@@ -79,13 +79,24 @@ function encodeTyped(state: TypedState): WireTypedState {
   }
 }
 
+/**
+ * Which member of the `state` oneof is set: a decoded protobufjs message answers every
+ * bytes field with an empty buffer from its prototype, so only its own properties tell.
+ * (Testing `wire.list` for truth read every set, hash and sorted set as an empty list,
+ * and a replica whose snapshot held one could not start.)
+ */
 function decodeTyped(wire: WireTypedState): TypedState | undefined {
-  if (wire.string) return decodeString(wire.string);
-  if (wire.list) return decodeListState(Buffer.from(wire.list));
-  if (wire.set) return decodeSetState(wire.set);
-  if (wire.hash) return decodeHashState(wire.hash);
-  if (wire.zset) return decodeZsetState(wire.zset);
+  const { string, list, set, hash, zset } = wire;
+  if (isSet(wire, 'string', string)) return decodeString(string);
+  if (isSet(wire, 'list', list)) return decodeListState(Buffer.from(list));
+  if (isSet(wire, 'set', set)) return decodeSetState(set);
+  if (isSet(wire, 'hash', hash)) return decodeHashState(hash);
+  if (isSet(wire, 'zset', zset)) return decodeZsetState(zset);
   return undefined;
+}
+
+function isSet<T>(wire: WireTypedState, field: keyof WireTypedState, value: T | null | undefined): value is T {
+  return value !== undefined && value !== null && Object.hasOwn(wire, field);
 }
 
 export function keyToWire(key: string, record: KeyRecord): WireKeyState {

@@ -6,7 +6,11 @@ import type { OperationSink } from './engine.js';
 /**
  * Appends every applied operation (local and relayed, so a restart never asks peers for
  * them again) to the op log, and commits once per event-loop turn: the group commit.
- * Under `appendfsync always`, replies wait for that commit (Redis's beforeSleep fsync).
+ * Replies of a turn that appended records wait for that commit, as Redis writes the AOF
+ * in beforeSleep before any reply: under `always` the commit includes the fsync; under
+ * `everysec` and `no` it is the write() alone, so a crash of the process (kill -9, OOM
+ * kill) never loses an acknowledged write, and only a crash of the machine can lose
+ * what was not yet fsynced.
  */
 export class OpLogSink implements OperationSink {
   private scheduled = false;
@@ -28,9 +32,9 @@ export class OpLogSink implements OperationSink {
     this.schedule();
   }
 
-  /** Durability.release: flush at once unless `always` and this turn appended records. */
+  /** Durability.release: flush at once unless this turn appended records not yet written. */
   release(flush: () => void): void {
-    if (this.log.policy !== 'always' || this.pendingSinceCommit === 0) {
+    if (this.pendingSinceCommit === 0) {
       flush();
       return;
     }
