@@ -215,7 +215,8 @@ export class Sidecar {
     if (this.features.has(feature)) return;
     await this.features.enable(feature, new Date());
     if (feature === COUNTER_EPOCHS) this.keyspace.enableCounterEpochs();
-    this.logger.info('Feature on: every peer runs a version that has it, and older versions are refused from now on', { feature });
+    const peers = this.replication?.enabled === true ? 'every peer runs a version that has it' : 'no peers';
+    this.logger.info(`Feature on (${peers}); replicas of older versions are refused from now on`, { feature });
   }
 
   private startGc(replication: Replication): void {

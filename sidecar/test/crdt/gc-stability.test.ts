@@ -307,6 +307,16 @@ function keyFor(action: Action, key: number): string {
   return KEYS[key % KEYS.length]!;
 }
 
+/** Every replica shows the same values and the same CRDT.DIGEST; returns the nodes, first apart. */
+function assertConverged(cluster: Cluster): [Node, ...Node[]] {
+  const [first, ...rest] = cluster.nodes as [Node, ...Node[]];
+  for (const node of rest) {
+    assert.deepEqual(visible(node), visible(first));
+    assert.equal(node.digest.digest(), first.digest.digest());
+  }
+  return [first, ...rest];
+}
+
 /** An op's deps with its own origin's entry as the engine means it: every earlier op of that origin. */
 function fullDeps(op: Operation): Map<string, number> {
   return new Map(op.ctx.deps).set(op.ctx.origin, op.ctx.seq - 1);
@@ -431,11 +441,7 @@ describe('Tombstone GC by causal stability: properties', function () {
       // More concurrent ops (some anchored near collected tombstones) and GC at different moments.
       cluster.run(after);
       cluster.syncAll();
-      const [first, ...rest] = cluster.nodes as [Node, ...Node[]];
-      for (const node of rest) {
-        assert.deepEqual(visible(node), visible(first));
-        assert.equal(node.digest.digest(), first.digest.digest());
-      }
+      const [first, ...rest] = assertConverged(cluster);
       collectedMidway += cluster.collected;
       if (cluster.collected > 0) runsCollectingMidway += 1;
       // Twice: deleted counter fields of a live hash go by generation (store/dead-members.ts).
@@ -468,11 +474,7 @@ describe('Tombstone GC by causal stability: properties', function () {
       for (let i = 0; i < cluster.nodes.length; i++) cluster.run([{ kind: 'epochs', replica: i }]);
       cluster.run(last);
       cluster.syncAll();
-      const [first, ...rest] = cluster.nodes as [Node, ...Node[]];
-      for (const node of rest) {
-        assert.deepEqual(visible(node), visible(first));
-        assert.equal(node.digest.digest(), first.digest.digest());
-      }
+      const [first, ...rest] = assertConverged(cluster);
       for (let round = 0; round < 2; round++) for (const node of cluster.nodes) cluster.gc(cluster.nodes.indexOf(node));
       for (const node of cluster.nodes) {
         // Counts made while epochs were off are kept for good (an older version counts on them).
