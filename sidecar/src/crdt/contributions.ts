@@ -63,6 +63,25 @@ function isLater(a: Contribution, b: Contribution): boolean {
   return a.epoch !== b.epoch ? a.epoch > b.epoch : a.count > b.count;
 }
 
+/**
+ * `floor` without observations of an epoch older than the origin's current one in
+ * `totals`: they cover nothing any more. A delete that observed an old epoch can arrive
+ * after the origin started a new one (it was concurrent with that increment); dropping
+ * such an entry keeps the state the same whatever the delivery order (the increment that
+ * starts an epoch drops the old floor, see string-register.ts withIncrement).
+ */
+export function currentEpochFloor(floor: Contributions, totals: Contributions): Contributions {
+  let stale: string[] | undefined;
+  for (const [origin, observation] of floor) {
+    const total = totals.get(origin);
+    if (total !== undefined && observation.epoch < total.epoch) (stale ??= []).push(origin);
+  }
+  if (stale === undefined) return floor;
+  const kept = new Map(floor);
+  for (const origin of stale) kept.delete(origin);
+  return kept;
+}
+
 /** Whether `observation` covers every increment of `total` (same epoch, count reached). */
 export function covers(observation: Contribution | undefined, total: Contribution): boolean {
   return observation !== undefined && observation.epoch === total.epoch && observation.count >= total.count;

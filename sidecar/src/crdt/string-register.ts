@@ -1,5 +1,5 @@
 import {
-  addContribution, allCovered, joinContributions, NO_CONTRIBUTIONS, startsNewEpoch, unobserved, type Contributions,
+  addContribution, allCovered, currentEpochFloor, joinContributions, NO_CONTRIBUTIONS, startsNewEpoch, unobserved, type Contributions,
 } from './contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse, type LongDouble } from './long-double.js';
 import { parseInt64 } from './numeric.js';
@@ -114,7 +114,7 @@ export function isDeletedCounter(register: StringRegister): boolean {
 /** Observed-remove of the whole register by a delete with context `ctx` that had seen `seen`. */
 export function deleteStringObserved(register: StringRegister, seen: Contributions, ctx: OpContext): StringRegister {
   const writes = register.writes.filter((write) => !observed(ctx, write.dot));
-  return { ...register, writes, deleted: joinContributions(register.deleted, seen) };
+  return { ...register, writes, deleted: currentEpochFloor(joinContributions(register.deleted, seen), register.totals) };
 }
 
 /** The LWW winner among the sibling base writes. */
