@@ -83,7 +83,7 @@ export class Sidecar {
       });
     }
     this.features = await FeatureGate.load(config.dataDir);
-    this.keyspace.counterEpochs = this.features.has(COUNTER_EPOCHS);
+    if (this.features.has(COUNTER_EPOCHS)) this.keyspace.enableCounterEpochs();
     // Before recovery: replaying the log must keep emptied states as the live run did.
     this.keyspace.keepEmptyStates = config.tombstoneGc;
     this.engine = new ReplicaEngine(this.identity.originId, this.keyspace, Date.now);

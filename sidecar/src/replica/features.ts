@@ -36,7 +36,7 @@ export function peersLacking(peers: Iterable<AnnouncingPeer>, feature: string): 
  * the feature is refused (replication/authorize.ts) instead of silently diverging.
  */
 export class FeatureGate {
-  private constructor(private readonly path: string, private readonly enabledAt: Map<string, string>) {}
+  private constructor(private readonly path: string, private enabledAt: Map<string, string>) {}
 
   static async load(dataDir: string): Promise<FeatureGate> {
     const path = join(dataDir, FILE);
@@ -69,6 +69,6 @@ export class FeatureGate {
     if (this.enabledAt.has(feature)) return;
     const next = new Map(this.enabledAt).set(feature, now.toISOString());
     await replaceFileDurably(this.path, `${JSON.stringify({ enabled: Object.fromEntries(next) }, null, 2)}\n`);
-    this.enabledAt.set(feature, now.toISOString());
+    this.enabledAt = next;
   }
 }

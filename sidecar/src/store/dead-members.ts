@@ -52,12 +52,6 @@ export function collectDeadMembers(record: KeyRecord, stable: ReadonlyMap<string
   return { forgotten, pending: record.deadMembers !== undefined };
 }
 
-/** Whether the record's hash keeps deleted counter fields (a GC visit is due). */
-export function hasDeadMembers(record: KeyRecord): boolean {
-  const hash = stateOfKind(record, 'hash');
-  return hash !== undefined && deadFieldNames(hash).length > 0;
-}
-
 /** O(1): whether the record's hash keeps fields that show nothing (some may be deleted counters). */
 export function mayHaveDeadMembers(record: KeyRecord): boolean {
   const hash = stateOfKind(record, 'hash');

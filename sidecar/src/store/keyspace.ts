@@ -3,7 +3,7 @@ import { vvDominates } from '../crdt/version-vector.js';
 import type { OpContext } from '../crdt/stamp.js';
 import { applyEffect } from './apply-effect.js';
 import type { Effect } from './effects.js';
-import { collectDeadMembers, hasDeadMembers, mayHaveDeadMembers, noteTouchedMembers } from './dead-members.js';
+import { collectDeadMembers, mayHaveDeadMembers, noteTouchedMembers } from './dead-members.js';
 import { collectRecord, recordTombstones } from './gc.js';
 import { holdsCollectable, isDeletedCounterRecord, isRecordDead, newRecord, pruneEmptyStates, visibleState, type KeyRecord } from './key-record.js';
 import type { TypedState } from './typed-state.js';
@@ -264,7 +264,8 @@ export class Keyspace {
       record.invisibleAt = new Map(this.applied);
       this.noteTombstones(key);
     }
-    if (hasDeadMembers(record)) this.noteTombstones(key);
+    // As apply does: the GC visit finds out which of the hidden fields are deleted counters.
+    if (this.counterEpochs && mayHaveDeadMembers(record)) this.noteTombstones(key);
   }
 }
 
