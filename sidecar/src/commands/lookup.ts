@@ -1,4 +1,5 @@
 import { stringValue, type StringRegister } from '../crdt/string-register.js';
+import { visibleState } from '../store/key-record.js';
 import type { TypedState } from '../store/typed-state.js';
 import type { ExecContext } from './exec-context.js';
 
@@ -10,8 +11,7 @@ export const WRONG_TYPE = Symbol('wrongtype');
  * lazy expiry), counts keyspace hits and misses.
  */
 export function lookupRead(ctx: ExecContext, key: string): TypedState | undefined {
-  ctx.server.engine.expireIfNeeded(key, false);
-  const state = ctx.server.keyspace.lookup(key, ctx.now);
+  const state = lookupFresh(ctx, key, false);
   if (state === undefined) ctx.server.stats.keyspaceMisses += 1;
   else ctx.server.stats.keyspaceHits += 1;
   return state;
@@ -19,8 +19,20 @@ export function lookupRead(ctx: ExecContext, key: string): TypedState | undefine
 
 /** Reads a key a write is about to change: an expired key is deleted first. */
 export function lookupWrite(ctx: ExecContext, key: string): TypedState | undefined {
-  ctx.server.engine.expireIfNeeded(key, true);
-  return ctx.server.keyspace.lookup(key, ctx.now);
+  return lookupFresh(ctx, key, true);
+}
+
+/**
+ * The key's visible state after lazy expiry. Only a key with a TTL can have expired, so
+ * the rest (the hot path) costs one map lookup.
+ */
+function lookupFresh(ctx: ExecContext, key: string, forWrite: boolean): TypedState | undefined {
+  const { engine, keyspace } = ctx.server;
+  const record = keyspace.record(key);
+  if (record === undefined) return undefined;
+  if (record.ttl.length === 0) return visibleState(record);
+  engine.expireIfNeeded(key, forWrite);
+  return keyspace.lookup(key, ctx.now);
 }
 
 export function asString(state: TypedState | undefined): StringRegister | undefined | typeof WRONG_TYPE {
