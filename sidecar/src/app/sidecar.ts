@@ -17,7 +17,7 @@ import { ActiveExpiry } from '../replica/active-expiry.js';
 import { TombstoneCollector, DEFAULT_GC_OPTIONS } from '../replica/gc.js';
 import { gcInfoFields, registerGcMetrics } from '../replica/gc-status.js';
 import { ReplicaEngine } from '../replica/engine.js';
-import { COUNTER_EPOCHS, FeatureGate } from '../replica/features.js';
+import { COUNTER_EPOCHS, FEATURES, FeatureGate, SCORE_EPOCHS } from '../replica/features.js';
 import { loadOrCreateIdentity, markCleanShutdown, type ReplicaIdentity } from '../replica/identity.js';
 import { OpLogSink } from '../replica/op-log-sink.js';
 import { saveSnapshot } from '../replica/snapshots.js';
@@ -83,7 +83,7 @@ export class Sidecar {
       });
     }
     this.features = await FeatureGate.load(config.dataDir);
-    if (this.features.has(COUNTER_EPOCHS)) this.keyspace.enableCounterEpochs();
+    for (const feature of this.features.list()) this.turnOn(feature);
     // Before recovery: replaying the log must keep emptied states as the live run did.
     this.keyspace.keepEmptyStates = config.tombstoneGc;
     this.engine = new ReplicaEngine(this.identity.originId, this.keyspace, Date.now);
@@ -203,7 +203,7 @@ export class Sidecar {
     this.replication = replication;
     await replication.start();
     // Without replication this replica is the whole cluster: nobody to wait for.
-    if (!replication.enabled) await this.enableFeature(COUNTER_EPOCHS);
+    if (!replication.enabled) for (const feature of FEATURES) await this.enableFeature(feature);
     this.infoProviders.push({ section: 'replication', fields: () => replication.infoFields() });
     this.retainedRecords = () => replication.retainedRecords();
     registerReplicationMetrics(this.metrics.extra, replication);
@@ -214,9 +214,15 @@ export class Sidecar {
   async enableFeature(feature: string): Promise<void> {
     if (this.features.has(feature)) return;
     await this.features.enable(feature, new Date());
-    if (feature === COUNTER_EPOCHS) this.keyspace.enableCounterEpochs();
+    this.turnOn(feature);
     const peers = this.replication?.enabled === true ? 'every peer runs a version that has it' : 'no peers';
     this.logger.info(`Feature on (${peers}); replicas of older versions are refused from now on`, { feature });
+  }
+
+  /** Puts a feature recorded as on into effect in the store. */
+  private turnOn(feature: string): void {
+    if (feature === COUNTER_EPOCHS) this.keyspace.enableCounterEpochs();
+    else if (feature === SCORE_EPOCHS) this.keyspace.enableScoreEpochs();
   }
 
   private startGc(replication: Replication): void {

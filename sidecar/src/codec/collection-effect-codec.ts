@@ -8,7 +8,7 @@ import { decodeContributions, encodeContributions, type WireContribution } from 
 
 /** Wire shapes (protobufjs camelCase) of the collection effects in operation.proto. */
 interface WireElementId { replica?: string; seq?: number; index?: number }
-interface WireScoreObserved { replica?: string; count?: number; total?: number }
+interface WireScoreObserved { replica?: string; count?: number; total?: number; epoch?: number }
 interface WireFieldObserved { field?: Uint8Array; observed?: WireContribution[] }
 interface WireMemberObserved { member?: Uint8Array; observed?: WireScoreObserved[] }
 interface WireZsetEntry { member?: Uint8Array; score?: number; observed?: WireScoreObserved[] }
@@ -24,7 +24,7 @@ export interface WireCollectionEffect {
   hashIncrFloat?: { field?: Uint8Array; delta?: string; result?: Uint8Array; observed?: WireContribution[]; newEpoch?: boolean } | null;
   hashDelete?: { fields?: WireFieldObserved[] } | null;
   zsetAdd?: { entries?: WireZsetEntry[] } | null;
-  zsetIncr?: { member?: Uint8Array; delta?: number; result?: number; counts?: string; basis?: string } | null;
+  zsetIncr?: { member?: Uint8Array; delta?: number; result?: number; counts?: string; basis?: string; newEpoch?: boolean } | null;
   zsetRemove?: { members?: WireZsetEntry[] } | null;
 }
 
@@ -41,12 +41,12 @@ const idOut = (id: ElementId): WireElementId => ({ replica: id.replica, seq: id.
 const idIn = (id: WireElementId | undefined | null): ElementId => ({ replica: id?.replica ?? '', seq: Number(id?.seq ?? 0), idx: id?.index ?? 0 });
 
 export function encodeScoreTotals(totals: ScoreTotals): WireScoreObserved[] {
-  return [...totals].map(([replica, t]) => ({ replica, count: t.count, total: t.sum }));
+  return [...totals].map(([replica, t]) => ({ replica, count: t.count, total: t.sum, ...(t.epoch === 0 ? {} : { epoch: t.epoch }) }));
 }
 
 export function decodeScoreTotals(wire: readonly WireScoreObserved[] | undefined): ScoreTotals {
   const out = new Map<string, ScoreTotal>();
-  for (const t of wire ?? []) out.set(t.replica ?? '', { count: Number(t.count ?? 0), sum: t.total ?? 0 });
+  for (const t of wire ?? []) out.set(t.replica ?? '', { epoch: Number(t.epoch ?? 0), count: Number(t.count ?? 0), sum: t.total ?? 0 });
   return out;
 }
 
@@ -90,7 +90,12 @@ export function encodeCollectionEffect(effect: CollectionEffect): WireCollection
     case 'zset.add':
       return { zsetAdd: { entries: effect.entries.map(([member, score], i) => ({ member, score, observed: encodeScoreTotals(effect.observed[i] ?? new Map()) })) } };
     case 'zset.incr':
-      return { zsetIncr: { member: effect.member, delta: effect.delta, result: effect.result, counts: effect.counts, basis: effect.basis } };
+      return {
+        zsetIncr: {
+          member: effect.member, delta: effect.delta, result: effect.result, counts: effect.counts, basis: effect.basis,
+          ...(effect.newEpoch === true ? { newEpoch: true } : {}),
+        },
+      };
     case 'zset.remove':
       return { zsetRemove: { members: effect.members.map((member, i) => ({ member, observed: encodeScoreTotals(effect.observed[i] ?? new Map()) })) } };
   }
@@ -126,7 +131,8 @@ export function decodeCollectionEffect(w: WireCollectionEffect): CollectionEffec
   }
   if (w.zsetIncr) {
     const z = w.zsetIncr;
-    return { type: 'zset.incr', member: bytesIn(z.member), delta: z.delta ?? 0, result: z.result ?? 0, counts: z.counts ?? '', basis: z.basis ?? '' };
+    const effect = { type: 'zset.incr', member: bytesIn(z.member), delta: z.delta ?? 0, result: z.result ?? 0, counts: z.counts ?? '', basis: z.basis ?? '' } as const;
+    return z.newEpoch === true ? { ...effect, newEpoch: true } : effect;
   }
   if (w.zsetRemove) {
     const members = w.zsetRemove.members ?? [];

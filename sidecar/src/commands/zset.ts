@@ -102,7 +102,10 @@ function zaddIncr(ctx: ExecContext, key: string, flags: ZaddFlags, [delta, membe
   if (current !== undefined && Number.isNaN(current + delta) && !flags.nx) return ERR_SCORE_NAN;
   const next = nextScore(flags, current, current === undefined ? delta : current + delta);
   if (next === undefined) return NULL;
-  if (next !== current) ctx.server.engine.emit(key, zsetIncrEffect(history, member, delta, ctx.server.engine.replicaId));
+  if (next !== current) {
+    const { engine, keyspace } = ctx.server;
+    engine.emit(key, zsetIncrEffect(history, member, delta, engine.replicaId, keyspace.scoreEpochs ? engine.pendingSeq() : undefined));
+  }
   return scoreReply(next, true);
 }
 

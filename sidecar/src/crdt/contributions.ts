@@ -47,8 +47,17 @@ export function addContribution(
   return next;
 }
 
+/**
+ * What epoch logic needs of a count (a Contribution here, a sorted-set ScoreTotal too):
+ * the origin's epoch and how many of its increments it holds.
+ */
+export interface EpochCount {
+  readonly epoch: number;
+  readonly count: number;
+}
+
 /** Pointwise the later observation of two: the later epoch, then the higher count. */
-export function joinContributions(a: Contributions, b: Contributions): Contributions {
+export function joinContributions<T extends EpochCount>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>): ReadonlyMap<string, T> {
   if (a.size === 0) return b;
   if (b.size === 0) return a;
   const joined = new Map(a);
@@ -59,7 +68,7 @@ export function joinContributions(a: Contributions, b: Contributions): Contribut
   return joined;
 }
 
-function isLater(a: Contribution, b: Contribution): boolean {
+function isLater(a: EpochCount, b: EpochCount): boolean {
   return a.epoch !== b.epoch ? a.epoch > b.epoch : a.count > b.count;
 }
 
@@ -70,7 +79,7 @@ function isLater(a: Contribution, b: Contribution): boolean {
  * such an entry keeps the state the same whatever the delivery order (the increment that
  * starts an epoch drops the old floor, see string-register.ts withIncrement).
  */
-export function currentEpochFloor(floor: Contributions, totals: Contributions): Contributions {
+export function currentEpochFloor<T extends EpochCount>(floor: ReadonlyMap<string, T>, totals: ReadonlyMap<string, EpochCount>): ReadonlyMap<string, T> {
   let stale: string[] | undefined;
   for (const [origin, observation] of floor) {
     const total = totals.get(origin);
@@ -83,7 +92,7 @@ export function currentEpochFloor(floor: Contributions, totals: Contributions): 
 }
 
 /** Whether `observation` covers every increment of `total` (same epoch, count reached). */
-export function covers(observation: Contribution | undefined, total: Contribution): boolean {
+export function covers(observation: EpochCount | undefined, total: EpochCount): boolean {
   return observation !== undefined && observation.epoch === total.epoch && observation.count >= total.count;
 }
 
@@ -91,13 +100,13 @@ export function covers(observation: Contribution | undefined, total: Contributio
  * Whether `origin`'s next increment starts a new epoch: it contributed nothing yet, or
  * a delete it has seen (`deleted`) covers everything it contributed.
  */
-export function startsNewEpoch(totals: Contributions, deleted: Contributions, origin: string): boolean {
+export function startsNewEpoch(totals: ReadonlyMap<string, EpochCount>, deleted: ReadonlyMap<string, EpochCount>, origin: string): boolean {
   const own = totals.get(origin);
   return own === undefined || covers(deleted.get(origin), own);
 }
 
 /** Whether every contribution in `totals` is covered by `deleted` (a deleted counter). */
-export function allCovered(totals: Contributions, deleted: Contributions): boolean {
+export function allCovered(totals: ReadonlyMap<string, EpochCount>, deleted: ReadonlyMap<string, EpochCount>): boolean {
   for (const [origin, total] of totals) if (!covers(deleted.get(origin), total)) return false;
   return true;
 }
@@ -138,6 +147,6 @@ export function unobserved(totals: Contributions, absorbed: Contributions, absor
   return { count, int, float };
 }
 
-function sameEpoch(observation: Contribution | undefined, total: Contribution): Contribution | undefined {
+export function sameEpoch<T extends EpochCount>(observation: T | undefined, total: EpochCount): T | undefined {
   return observation !== undefined && observation.epoch === total.epoch ? observation : undefined;
 }

@@ -85,9 +85,15 @@ export function writeVersion(writer: Writer, kind: number): void {
 }
 
 export function readVersion(reader: Reader, kind: number): void {
+  readVersionOf(reader, [kind]);
+}
+
+/** Reads the header of a state whose layout has variants (`kinds`); returns the one found. */
+export function readVersionOf(reader: Reader, kinds: readonly number[]): number {
   const version = reader.uint32();
   const actual = reader.uint32();
-  if (version !== CODEC_VERSION || actual !== kind) throw new Error(`Unsupported snapshot: version ${version}, kind ${actual}`);
+  if (version !== CODEC_VERSION || !kinds.includes(actual)) throw new Error(`Unsupported snapshot: version ${version}, kind ${actual}`);
+  return actual;
 }
 
 export function writeStamp(writer: Writer, table: ReplicaTable, stamp: Stamp): void {

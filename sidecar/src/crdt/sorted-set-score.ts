@@ -1,3 +1,4 @@
+import { allCovered, covers, currentEpochFloor, joinContributions, sameEpoch, startsNewEpoch, type EpochCount } from './contributions.js';
 import { compareStamps, observed, type Dot, type OpContext } from './stamp.js';
 
 /**
@@ -19,9 +20,12 @@ import { compareStamps, observed, type Dot, type OpContext } from './stamp.js';
  * computed it on (winning base, increment counts, delete floor). While the state still
  * has exactly that basis, which is a pure function of the state, the score is that
  * result: sequential use gives Redis's digits, and concurrent use the formula above.
+ *
+ * Counts restart in epochs exactly as a string counter's (contributions.ts): an origin
+ * whose increments of a member a ZREM or DEL it has seen all covered starts a new epoch
+ * with its next ZINCRBY, so a removed member's history can be forgotten once stable.
  */
-export interface ScoreTotal {
-  readonly count: number;
+export interface ScoreTotal extends EpochCount {
   readonly sum: number;
 }
 
@@ -84,30 +88,59 @@ export function winningWrite(writes: ScoreWrites | null): ScoreWrite | undefined
   return best;
 }
 
-export function addIncrement(totals: ScoreTotals, origin: string, delta: number): ScoreTotals {
-  const previous = totals.get(origin);
+/**
+ * `totals` with one more increment from `origin`; `startsEpoch` (the increment's seq)
+ * when it starts a new epoch, which drops the old one's total.
+ */
+export function addIncrement(totals: ScoreTotals, origin: string, delta: number, startsEpoch?: number): ScoreTotals {
+  const previous = startsEpoch === undefined ? totals.get(origin) : undefined;
   const next = new Map<string, ScoreTotal>();
   for (const [id, total] of totals) next.set(id, total);
-  next.set(origin, { count: (previous?.count ?? 0) + 1, sum: (previous?.sum ?? 0) + delta });
+  next.set(origin, { epoch: startsEpoch ?? previous?.epoch ?? 0, count: (previous?.count ?? 0) + 1, sum: (previous?.sum ?? 0) + delta });
   return next;
 }
 
-/** Pointwise the later observation (higher count). */
+/** Pointwise the later observation: the later epoch, then the higher count. */
 export function joinTotals(a: ScoreTotals, b: ScoreTotals): ScoreTotals {
-  if (b.size === 0) return a;
-  if (a.size === 0) return b;
-  const joined = new Map(a);
-  for (const [origin, total] of b) if ((joined.get(origin)?.count ?? 0) < total.count) joined.set(origin, total);
-  return joined;
+  return joinContributions(a, b);
 }
 
-/** `origin:count` pairs in replica order: identifies a set of increments. */
+/** The delete floor after a ZREM or DEL that observed `seen` (observations of old epochs dropped). */
+export function removedFloor(counters: ScoreCounters, seen: ScoreTotals): ScoreTotals {
+  return currentEpochFloor(joinTotals(counters.floor, seen), counters.totals);
+}
+
+/** Whether `origin`'s next ZINCRBY of a member with these counters starts a new epoch. */
+export function incrementStartsScoreEpoch(counters: ScoreCounters | null, origin: string): boolean {
+  return counters === null || startsNewEpoch(counters.totals, counters.floor, origin);
+}
+
+/**
+ * Counters that are only a removed member's history, forgettable once causally stable
+ * (as string-register.ts isDeletedCounter): every increment covered by the delete floor,
+ * and none of epoch 0 (an older replica would go on counting those without an epoch).
+ */
+export function isDeadScore(counters: ScoreCounters): boolean {
+  if (counters.totals.size === 0) return false;
+  for (const total of counters.totals.values()) if (total.epoch === 0) return false;
+  return allCovered(counters.totals, counters.floor);
+}
+
+/**
+ * `origin:count` pairs in replica order (`origin:count@epoch` past epoch 0): identifies
+ * a set of increments. The epoch matters: after a restart, the same count names other
+ * increments, and a cache computed on the old ones must not match.
+ */
 export function countsKey(totals: ScoreTotals): string {
   if (totals.size === 0) return '';
   if (totals.size === 1) {
-    for (const [origin, total] of totals) return `${origin}:${total.count}`;
+    for (const [origin, total] of totals) return countPair(origin, total);
   }
-  return [...totals.keys()].sort().map((origin) => `${origin}:${totals.get(origin)?.count ?? 0}`).join(',');
+  return [...totals.keys()].sort().map((origin) => countPair(origin, totals.get(origin) as ScoreTotal)).join(',');
+}
+
+function countPair(origin: string, total: ScoreTotal): string {
+  return total.epoch === 0 ? `${origin}:${total.count}` : `${origin}:${total.count}@${total.epoch}`;
 }
 
 /** What the visible score is computed from, besides the increments: winning base and delete floor. */
@@ -122,10 +155,11 @@ function unobservedSum(totals: ScoreTotals, base: ScoreTotals, floor: ScoreTotal
   let sum = 0;
   for (const origin of totals.size === 1 ? totals.keys() : [...totals.keys()].sort()) {
     const total = totals.get(origin) as ScoreTotal;
-    const a = base.get(origin);
-    const b = floor.get(origin);
+    // An observation of another epoch says nothing about this one's increments.
+    const a = sameEpoch(base.get(origin), total);
+    const b = sameEpoch(floor.get(origin), total);
     const seen = a === undefined ? b : b === undefined || a.count >= b.count ? a : b;
-    if (seen !== undefined && seen.count >= total.count) continue;
+    if (seen !== undefined && covers(seen, total)) continue;
     sum += total.sum - (seen?.sum ?? 0);
   }
   return sum;

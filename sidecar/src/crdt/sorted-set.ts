@@ -1,10 +1,10 @@
 import { addDot, removeObservedDots, type DotSet } from './or-set-dots.js';
 import { memberKey } from './or-set.js';
 import {
-  addIncrement, addWrite, basisKey, countsKey, joinTotals, NO_TOTALS, removeObservedWrites, scoreValue,
-  type ScoreCounters, type ScoreTotals, type ScoreWrites,
+  addIncrement, addWrite, basisKey, countsKey, incrementStartsScoreEpoch, isDeadScore, NO_TOTALS, removedFloor, removeObservedWrites,
+  scoreValue, type ScoreCounters, type ScoreTotals, type ScoreWrites,
 } from './sorted-set-score.js';
-import { createOrderTree, treeInsert, treeRemove, type OrderTree } from './sorted-set-index.js';
+import { createOrderTree, treeInsert, treeRemove, treeSize, type OrderTree } from './sorted-set-index.js';
 import { dotOf, maxStamp, stampOf, ZERO_STAMP, type Dot, type OpContext, type Stamp } from './stamp.js';
 
 /**
@@ -16,7 +16,8 @@ import { dotOf, maxStamp, stampOf, ZERO_STAMP, type Dot, type OpContext, type St
  *
  * A member whose dots are all removed leaves the tree; its entry stays in `entries`
  * only while it carries increment totals (the delete floor a concurrent ZINCRBY must be
- * measured against), like a hash field's counter tombstone.
+ * measured against), like a hash field's counter tombstone, until the GC forgets it
+ * (`deadMemberNames`, store/dead-members.ts).
  */
 export interface ZEntry {
   readonly member: string;
@@ -40,9 +41,13 @@ export type ZsetEffect =
   | { readonly type: 'zset.add'; readonly entries: readonly (readonly [Buffer, number])[]; readonly observed: readonly ScoreTotals[] }
   /**
    * ZINCRBY / ZADD INCR. `result` is the score Redis would store (current + delta);
-   * `counts` and `basis` describe what it was computed on. Build with `zsetIncrEffect`.
+   * `counts` and `basis` describe what it was computed on. `newEpoch`: the origin's
+   * count of this member restarts here (as `str.incr`). Build with `zsetIncrEffect`.
    */
-  | { readonly type: 'zset.incr'; readonly member: Buffer; readonly delta: number; readonly result: number; readonly counts: string; readonly basis: string }
+  | {
+    readonly type: 'zset.incr'; readonly member: Buffer; readonly delta: number; readonly result: number;
+    readonly counts: string; readonly basis: string; readonly newEpoch?: boolean;
+  }
   /** ZREM, ZPOP*, ZREMRANGEBY*: observed remove; `observed[i]` as for `zset.add`. */
   | { readonly type: 'zset.remove'; readonly members: readonly Buffer[]; readonly observed: readonly ScoreTotals[] };
 
@@ -91,7 +96,14 @@ function applyIncr(state: ZsetState, effect: Extract<ZsetEffect, { type: 'zset.i
   update(state, entryFor(state, memberKey(effect.member)), (entry) => {
     entry.dots = addDot(entry.dots ?? undefined, dotOf(ctx), ctx);
     const counters = entry.counters ?? { totals: NO_TOTALS, floor: NO_TOTALS, cache: null };
-    counters.totals = addIncrement(counters.totals, ctx.origin, effect.delta);
+    const newEpoch = effect.newEpoch === true;
+    counters.totals = addIncrement(counters.totals, ctx.origin, effect.delta, newEpoch ? ctx.seq : undefined);
+    if (newEpoch && counters.floor.has(ctx.origin)) {
+      // The old epoch's delete floor covers nothing any more.
+      const floor = new Map(counters.floor);
+      floor.delete(ctx.origin);
+      counters.floor = floor;
+    }
     // At most one cache can match the totals (each includes its own increment), so
     // keeping it only when it does makes the state independent of delivery order.
     counters.cache = countsKey(counters.totals) === effect.counts ? { score: effect.result, basis: effect.basis } : null;
@@ -105,7 +117,7 @@ function applyRemove(state: ZsetState, member: string, seen: ScoreTotals, ctx: O
   update(state, existing, (entry) => {
     entry.dots = entry.dots === null ? null : removeObservedDots(entry.dots, ctx) ?? null;
     entry.writes = removeObservedWrites(entry.writes, ctx);
-    if (entry.counters !== null) entry.counters.floor = joinTotals(entry.counters.floor, seen);
+    if (entry.counters !== null) entry.counters.floor = removedFloor(entry.counters, seen);
   });
 }
 
@@ -157,11 +169,49 @@ export function zsetRemoveEffect(state: ZsetState | undefined, members: readonly
 /**
  * ZINCRBY made here by `origin`. `result` is Redis's `current + delta` (current 0 for a
  * new member); the caller rejects NaN results with Redis's error before committing.
+ * `epochSeq`, given when counter epochs are on (replica/features.ts), is the seq the
+ * op will carry: a new epoch starts there, and `counts` must name it.
  */
-export function zsetIncrEffect(state: ZsetState | undefined, member: Buffer, delta: number, origin: string): ZsetEffect & { type: 'zset.incr' } {
+export function zsetIncrEffect(
+  state: ZsetState | undefined, member: Buffer, delta: number, origin: string, epochSeq?: number,
+): ZsetEffect & { type: 'zset.incr' } {
   const entry = state?.entries.get(memberKey(member));
   const current = entry?.dots != null ? entry.score : 0;
-  const totals = addIncrement(entry?.counters?.totals ?? NO_TOTALS, origin, delta);
-  const basis = basisKey(entry?.writes ?? null, entry?.counters ?? null);
-  return { type: 'zset.incr', member, delta, result: current + delta, counts: countsKey(totals), basis };
+  const counters = entry?.counters ?? null;
+  const newEpoch = epochSeq !== undefined && incrementStartsScoreEpoch(counters, origin);
+  const totals = addIncrement(counters?.totals ?? NO_TOTALS, origin, delta, newEpoch ? epochSeq : undefined);
+  const basis = basisKey(entry?.writes ?? null, counters);
+  const effect = { type: 'zset.incr', member, delta, result: current + delta, counts: countsKey(totals), basis } as const;
+  return newEpoch ? { ...effect, newEpoch: true } : effect;
+}
+
+/** A sorted set that is only removed members' counters (ZINCRBY … then DEL or ZREM): see isDeadScore. */
+export function isDeletedCounterZset(state: ZsetState): boolean {
+  if (treeSize(state.index) > 0 || state.entries.size === 0) return false;
+  for (const entry of state.entries.values()) if (!isDeadEntry(entry)) return false;
+  return true;
+}
+
+/** Removed members kept only for a history that may be forgotten once stable. */
+export function deadMemberNames(state: ZsetState): string[] {
+  const names: string[] = [];
+  if (state.entries.size === treeSize(state.index)) return names;
+  for (const [member, entry] of state.entries) if (isDeadEntry(entry)) names.push(member);
+  return names;
+}
+
+/** Forgets the named members that are still dead (store/dead-members.ts decides when). Returns how many went. */
+export function forgetDeadMembers(state: ZsetState, names: Iterable<string>): number {
+  let forgotten = 0;
+  for (const member of names) {
+    const entry = state.entries.get(member);
+    if (entry === undefined || !isDeadEntry(entry)) continue;
+    state.entries.delete(member);
+    forgotten += 1;
+  }
+  return forgotten;
+}
+
+function isDeadEntry(entry: ZEntry): boolean {
+  return entry.dots === null && entry.writes === null && entry.counters !== null && isDeadScore(entry.counters);
 }

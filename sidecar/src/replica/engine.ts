@@ -79,6 +79,11 @@ export class ReplicaEngine {
     return this.clock();
   }
 
+  /** The seq the current command's operation carries (or will, once it emits an effect). */
+  pendingSeq(): number {
+    return this.current?.ctx.seq ?? this.seq + 1;
+  }
+
   /** Adds an effect to the current command's operation and applies it immediately. */
   emit(key: string, effect: Effect): void {
     let current = this.current;

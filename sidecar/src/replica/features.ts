@@ -11,6 +11,13 @@ import { readIfExists, replaceFileDurably } from './durable-file.js';
  * before that it writes exactly what the earlier version wrote (epoch 0 throughout).
  */
 export const COUNTER_EPOCHS = 'counter-epochs';
+/**
+ * The same for sorted-set scores (ZINCRBY `new_epoch`, epochs in score observations): a
+ * feature of its own, since the version that brought counter epochs lacks it.
+ */
+export const SCORE_EPOCHS = 'score-epochs';
+/** Every feature this version has, in the order they came: announced in our hello (replication/wire.ts). */
+export const FEATURES: readonly string[] = [COUNTER_EPOCHS, SCORE_EPOCHS];
 
 const FILE = 'features.json';
 

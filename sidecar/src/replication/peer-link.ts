@@ -5,7 +5,8 @@ import { readOpHeader } from './op-header.js';
 import type { Logger } from '../observability/logger.js';
 import type { Operation } from '../store/effects.js';
 import type { PeerInfo } from './peer-set.js';
-import { FEATURES, PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage, type WireIncarnation, type WireVvEntry } from './wire.js';
+import { FEATURES } from '../replica/features.js';
+import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage, type WireIncarnation, type WireVvEntry } from './wire.js';
 
 export type LinkState = 'connecting' | 'streaming' | 'backoff' | 'paused' | 'stopped';
 

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { OpLog } from '../oplog/index.js';
 import { CausalBuffer } from '../replica/causal-buffer.js';
 import { DurableVector } from '../replica/durable-vector.js';
-import { COUNTER_EPOCHS, peersLacking, type FeatureGate } from '../replica/features.js';
+import { FEATURES, peersLacking, type FeatureGate } from '../replica/features.js';
 import { LatestDeps } from '../replica/latest-deps.js';
 import { stableVector } from '../replica/stability.js';
 import { StateDigest } from '../replica/digest.js';
@@ -236,14 +236,26 @@ export class Replication {
     return peersLacking(this.peers.list().map((peer) => ({ id: peer.id, features: this.records.get(peer.id)?.features })), feature);
   }
 
-  /** Turns counter epochs on once every peer we know announced them (replica/features.ts). */
+  /** Turns each feature on once every peer we know announced it (replica/features.ts), one at a time. */
   private checkFeatures(): void {
     const { features, logger } = this.deps;
-    if (!this.enabled || this.enablingFeature || features.has(COUNTER_EPOCHS) || this.peersLacking(COUNTER_EPOCHS).length > 0) return;
+    if (!this.enabled || this.enablingFeature) return;
+    const feature = FEATURES.find((name) => !features.has(name) && this.peersLacking(name).length === 0);
+    if (feature === undefined) return;
     this.enablingFeature = true;
-    this.deps.enableFeature(COUNTER_EPOCHS)
-      .catch((error: unknown) => logger.error('Could not record that counter epochs are on; they stay off (retried when a peer connects)', { error: (error as Error).message }))
-      .finally(() => { this.enablingFeature = false; });
+    this.deps.enableFeature(feature)
+      .then(() => { this.enablingFeature = false; this.checkFeatures(); })
+      .catch((error: unknown) => {
+        this.enablingFeature = false;
+        logger.error('Could not record that a feature is on; it stays off (retried when a peer connects)', { feature, error: (error as Error).message });
+      });
+  }
+
+  /** The peers that lack some feature this version has and this replica has not turned on yet. */
+  private peersHoldingBackFeatures(): string[] {
+    const waiting = new Set<string>();
+    for (const feature of FEATURES) if (!this.deps.features.has(feature)) for (const id of this.peersLacking(feature)) waiting.add(id);
+    return [...waiting].sort();
   }
 
   private applyOps(peer: PeerInfo, ops: Operation[]): void {
@@ -426,7 +438,7 @@ export class Replication {
       ['crdt_causal_waiting', this.buffer.waiting], ['crdt_paused', this.pausedAll ? 1 : 0],
       ['crdt_apply_lag_p50_ms', this.counters.lagPercentile(50)], ['crdt_apply_lag_p99_ms', this.counters.lagPercentile(99)],
       ['crdt_features', this.deps.features.list().join(',')],
-      ['crdt_features_waiting_for', this.deps.features.has(COUNTER_EPOCHS) ? '' : this.peersLacking(COUNTER_EPOCHS).join(',')],
+      ['crdt_features_waiting_for', this.peersHoldingBackFeatures().join(',')],
     ];
     statuses.forEach((s, i) => fields.push([`peer${i}`, `id=${s.id},addr=${s.address},state=${s.state},link=${s.link},lag_ops=${s.lagOps},lag_ms=${s.lagMs},paused=${s.paused ? 1 : 0}`]));
     return fields;

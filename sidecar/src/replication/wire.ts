@@ -23,7 +23,7 @@ export interface HelloMsg {
   heldVersionVector?: WireVvEntry[];
   /** The incarnation the caller last heard from, per replica (itself included). Absent: none (GC waits). */
   incarnations?: WireIncarnation[];
-  /** Optional behaviours the caller's version has (see FEATURES). Absent: none (an older version). */
+  /** Optional behaviours the caller's version has (replica/features.ts FEATURES). Absent: none (an older version). */
   features?: string[];
 }
 
@@ -47,9 +47,6 @@ export type ReplicationMessage =
   | { readonly kind: 'publish'; readonly channel: Buffer; readonly message: Buffer };
 
 export const PROTOCOL_VERSION = 1;
-
-/** Every optional behaviour this version has, announced in our hello (replica/features.ts). */
-export const FEATURES: readonly string[] = ['counter-epochs'];
 
 /** Thrown for a message that is not well-formed (a peer's fault: the stream is refused). */
 export class MalformedMessageError extends Error {}

@@ -1,5 +1,6 @@
 import { compareStamps, type OpContext } from '../crdt/stamp.js';
 import { isDeletedCounterHash } from '../crdt/hash.js';
+import { isDeletedCounterZset } from '../crdt/sorted-set.js';
 import { isDeletedCounter } from '../crdt/string-register.js';
 import { NO_TTL, type TtlRegister } from '../crdt/ttl-register.js';
 import { canForgetState, isStateEmpty, type RedisType, type TypedState } from './typed-state.js';
@@ -35,15 +36,24 @@ export function newRecord(slot: number): KeyRecord {
 }
 
 /**
- * A record that holds nothing but deleted counters (INCR or HINCRBY … then DEL, HDEL or
- * expiry): nothing visible, no TTL, every increment covered by a delete (string-register.ts).
+ * A record that holds nothing but deleted counters (INCR, HINCRBY or ZINCRBY … then DEL,
+ * HDEL, ZREM or expiry): nothing visible, no TTL, every increment covered by a delete (string-register.ts).
  */
 export function isDeletedCounterRecord(record: KeyRecord): boolean {
   if (record.ttl.length > 0 || record.states.length === 0) return false;
   for (const state of record.states) {
-    if (state.kind === 'string' ? !isDeletedCounter(state) : state.kind !== 'hash' || !isDeletedCounterHash(state)) return false;
+    if (!isDeletedCounterState(state)) return false;
   }
   return true;
+}
+
+function isDeletedCounterState(state: TypedState): boolean {
+  switch (state.kind) {
+    case 'string': return isDeletedCounter(state);
+    case 'hash': return isDeletedCounterHash(state);
+    case 'zset': return isDeletedCounterZset(state);
+    case 'list': case 'set': return false;
+  }
 }
 
 /**

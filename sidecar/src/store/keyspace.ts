@@ -47,6 +47,11 @@ export class Keyspace {
    */
   counterEpochs = false;
   /**
+   * The same for sorted-set scores (ZINCRBY): a feature of its own, since a replica of
+   * the version before it has counter epochs but ignores them on sorted sets.
+   */
+  scoreEpochs = false;
+  /**
    * Whether emptied typed states are kept until causally stable, for their stamps
    * (key-record.ts visibleState): on whenever tombstone GC runs, which drops them. Off
    * (no GC), they are dropped at once, and type conflicts after deletes may diverge.
@@ -62,6 +67,22 @@ export class Keyspace {
   enableCounterEpochs(): void {
     if (this.counterEpochs) return;
     this.counterEpochs = true;
+    this.queueDeadMembers();
+  }
+
+  /** Turns sorted-set score epochs on (replica/features.ts), as `enableCounterEpochs`. */
+  enableScoreEpochs(): void {
+    if (this.scoreEpochs) return;
+    this.scoreEpochs = true;
+    this.queueDeadMembers();
+  }
+
+  /** Whether deleted counters (and dead members) may be forgotten: they carry epochs only once one of these is on. */
+  private get forgetsCounters(): boolean {
+    return this.counterEpochs || this.scoreEpochs;
+  }
+
+  private queueDeadMembers(): void {
     for (const [key, record] of this.records) if (mayHaveDeadMembers(record)) this.noteTombstones(key);
   }
 
@@ -106,8 +127,10 @@ export class Keyspace {
     if (expiresAt(record.ttl) === undefined) this.expiring.delete(key);
     else this.expiring.add(key);
     if ((effect.type === 'list.remove' || effect.type === 'key.del') && recordTombstones(record) > 0) this.noteTombstones(key);
-    // HDEL or DEL may leave a deleted counter field in a hash that lives on (dead-members.ts).
-    if ((effect.type === 'hash.del' || effect.type === 'key.del') && this.counterEpochs && mayHaveDeadMembers(record)) this.noteTombstones(key);
+    // HDEL, ZREM or DEL may leave a deleted counter in a hash or sorted set that lives on (dead-members.ts).
+    if ((effect.type === 'hash.del' || effect.type === 'zset.remove' || effect.type === 'key.del') && this.forgetsCounters && mayHaveDeadMembers(record)) {
+      this.noteTombstones(key);
+    }
     if (isRecordDead(record)) this.forget(key, record);
     else if (holdsCollectable(record)) this.noteInvisible(key, record, ctx);
     else record.invisibleAt = undefined;
@@ -153,7 +176,7 @@ export class Keyspace {
       const held = record.states.length;
       pruneEmptyStates(record);
       collected += held - record.states.length;
-      if (this.counterEpochs && isDeletedCounterRecord(record)) {
+      if (this.forgetsCounters && isDeletedCounterRecord(record)) {
         // Safe to forget: an increment that arrives later was written by a replica that had
         // seen the deletes, so it starts a new epoch and needs none of this (contributions.ts).
         this.forget(key, record);
@@ -164,7 +187,7 @@ export class Keyspace {
       // waits for epochs, or list tombstones wait for their own stability.
       if (!isDeletedCounterRecord(record)) record.invisibleAt = undefined;
     }
-    if (this.counterEpochs) {
+    if (this.forgetsCounters) {
       const hadGeneration = record.deadMembers;
       const dead = collectDeadMembers(record, stable, this.applied);
       collected += dead.forgotten;
@@ -265,7 +288,7 @@ export class Keyspace {
       this.noteTombstones(key);
     }
     // As apply does: the GC visit finds out which of the hidden fields are deleted counters.
-    if (this.counterEpochs && mayHaveDeadMembers(record)) this.noteTombstones(key);
+    if (this.forgetsCounters && mayHaveDeadMembers(record)) this.noteTombstones(key);
   }
 }
 

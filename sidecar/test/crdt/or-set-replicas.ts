@@ -18,8 +18,11 @@ export interface SimOp<E> {
 export interface CrdtDriver<S, E> {
   create(): S;
   apply(state: S, op: SimOp<E>): S;
-  /** An effect a command on replica `origin` could make from `state`; `pick` are random choices. */
-  generate(state: S, pick: readonly number[], origin: string): E | undefined;
+  /**
+   * An effect a command on replica `origin` could make from `state`; `pick` are random
+   * choices, `seq` the seq its op will carry (a counter epoch starts there).
+   */
+  generate(state: S, pick: readonly number[], origin: string, seq: number): E | undefined;
   /** The visible value, comparable with deepEqual. */
   visible(state: S): unknown;
   /** The full state in canonical bytes (snapshot codec): metadata must converge too. */
@@ -63,9 +66,9 @@ function deliver<S, E>(driver: CrdtDriver<S, E>, replica: Replica<S>, op: SimOp<
 }
 
 function makeOp<S, E>(driver: CrdtDriver<S, E>, replica: Replica<S>, pick: readonly number[]): SimOp<E> | undefined {
-  const effect = driver.generate(replica.state, pick, replica.id);
-  if (effect === undefined) return undefined;
   const seq = (replica.vv.get(replica.id) ?? 0) + 1;
+  const effect = driver.generate(replica.state, pick, replica.id, seq);
+  if (effect === undefined) return undefined;
   // Small clock skew: sometimes the same HLC on two replicas, to exercise the tie rule.
   const hlc = replica.hlc + 1 + ((pick[5] ?? 0) % 3);
   const ctx: OpContext = { origin: replica.id, seq, hlc, deps: new Map(replica.vv) };

@@ -127,7 +127,7 @@ describe('OR-Set', () => {
       const model = new Set<string>();
       const vv = new Map<string, number>();
       picks.forEach((pick, i) => {
-        const effect = driver.generate(state, pick, 'r0');
+        const effect = driver.generate(state, pick, 'r0', 0); // sets have no counters: the seq is unused
         if (effect === undefined) return;
         const origin = `r${(pick[5] ?? 0) % 3}`;
         const ctx = { origin, seq: (vv.get(origin) ?? 0) + 1, hlc: i + 1, deps: new Map(vv) };

@@ -8,8 +8,8 @@ import {
 } from '../../src/crdt/sorted-set-range.js';
 import type { ScoreTotals } from '../../src/crdt/sorted-set-score.js';
 import {
-  applyZsetEffect, createZset, deleteZsetObserved, zsetAddEffect, zsetIncrEffect, zsetObservedPerMember, zsetRemoveEffect,
-  type ZsetEffect, type ZsetState,
+  applyZsetEffect, createZset, deadMemberNames, deleteZsetObserved, forgetDeadMembers, isDeletedCounterZset, zsetAddEffect, zsetIncrEffect,
+  zsetObservedPerMember, zsetRemoveEffect, type ZsetEffect, type ZsetState,
 } from '../../src/crdt/sorted-set.js';
 import { actionsArb, assertConverged, ctxFor, RUNS, runSchedule, type CrdtDriver } from './or-set-replicas.js';
 
@@ -24,7 +24,12 @@ function visible(state: ZsetState): [string, number][] {
   return zsetItems(state).map((i): [string, number] => [i.member.toString('latin1'), i.score]);
 }
 
-function generate(state: ZsetState, pick: readonly number[], origin: string): ZsetOp | undefined {
+/**
+ * `seq`: the op's seq. Two ops in three start counter epochs where ZINCRBY would (the
+ * rest write as a replica with epochs off), so both kinds, and a replica moving from
+ * one to the other, are covered.
+ */
+function generate(state: ZsetState, pick: readonly number[], origin: string, seq: number): ZsetOp | undefined {
   const member = b(MEMBERS[(pick[1] ?? 0) % MEMBERS.length] as string);
   const other = b(MEMBERS[(pick[2] ?? 0) % MEMBERS.length] as string);
   const members = (pick[4] ?? 0) % 2 === 0 || member.equals(other) ? [member] : [member, other];
@@ -32,7 +37,8 @@ function generate(state: ZsetState, pick: readonly number[], origin: string): Zs
     case 0: case 1:
       return zsetAddEffect(state, members.map((m, i): [Buffer, number] => [m, SCORES[((pick[3] ?? 0) + i) % SCORES.length] as number]));
     case 2: case 3: {
-      const effect = zsetIncrEffect(state, member, DELTAS[(pick[3] ?? 0) % DELTAS.length] as number, origin);
+      const epochSeq = (pick[4] ?? 0) % 3 === 0 ? undefined : seq;
+      const effect = zsetIncrEffect(state, member, DELTAS[(pick[3] ?? 0) % DELTAS.length] as number, origin, epochSeq);
       return Number.isNaN(effect.result) ? undefined : effect; // Redis: "resulting score is not a number (NaN)"
     }
     case 4: case 5:
@@ -108,6 +114,53 @@ describe('sorted set', () => {
       state = run(state, [zsetIncrEffect(state, b('m'), 0.2, 'b'), ctxFor('b', 1, 3, { a: 2 })]);
       assert.equal(zsetScore(state, 'm'), (1 + 0.1) + 0.2);
     });
+    describe('counter epochs', () => {
+      /** o: ZINCRBY m 1; p (having seen it): ZREM m. Both replicas then hold this state. */
+      function removedCounter(): ZsetState {
+        let state = run(createZset(), [zsetIncrEffect(undefined, b('m'), 1, 'o', 1), ctxFor('o', 1, 1)]);
+        state = run(state, [zsetRemoveEffect(state, [b('m')]), ctxFor('p', 1, 2, { o: 1 })]);
+        assert.equal(zsetScore(state, 'm'), undefined);
+        return state;
+      }
+      it('ZREM then ZINCRBY on the remover and the counter\'s origin at once: both increments count, in either order', () => {
+        const base = removedCounter();
+        const restart = zsetIncrEffect(base, b('m'), 10, 'o', 2);
+        assert.equal(restart.newEpoch, true, 'the ZREM covered all o had added: its count restarts');
+        // p's own first increment of m starts an epoch too. Its exact result (5) was computed
+        // on o's old epoch: a cache keyed by counts alone (o:1, p:1) would match o's new
+        // epoch in one order and show 5 instead of 15.
+        const state = bothOrders(base, [restart, ctxFor('o', 2, 3, { p: 1 })], [zsetIncrEffect(base, b('m'), 5, 'p', 2), ctxFor('p', 2, 3, { o: 1 })]);
+        assert.equal(zsetScore(state, 'm'), 15);
+      });
+      it('a ZREM that observed an old epoch, concurrent with the increment that starts a new one, leaves the same state in either order', () => {
+        const base = removedCounter();
+        // q removed m having seen only o's first increment: concurrent with o's restart.
+        const seenByQ = run(createZset(), [zsetIncrEffect(undefined, b('m'), 1, 'o', 1), ctxFor('o', 1, 1)]);
+        const stale = zsetRemoveEffect(seenByQ, [b('m')]);
+        const state = bothOrders(base, [zsetIncrEffect(base, b('m'), 10, 'o', 2), ctxFor('o', 2, 3, { p: 1 })], [stale, ctxFor('q', 1, 4, { o: 1 })]);
+        assert.equal(zsetScore(state, 'm'), 10);
+        assert.equal(state.entries.get('m')?.counters?.floor.size, 0, 'an observation of the old epoch covers nothing: not kept');
+      });
+      it('a removed member is dead (forgettable once stable) only when its counts carry epochs', () => {
+        assert.deepEqual(deadMemberNames(removedCounter()), ['m']);
+        assert.equal(isDeletedCounterZset(removedCounter()), true);
+        let old = run(createZset(), [zsetIncrEffect(undefined, b('m'), 1, 'o'), ctxFor('o', 1, 1)]);
+        old = run(old, [zsetRemoveEffect(old, [b('m')]), ctxFor('p', 1, 2, { o: 1 })]);
+        assert.deepEqual(deadMemberNames(old), [], 'epoch-0 counts: a replica without epochs would go on counting them');
+        const state = removedCounter();
+        assert.equal(forgetDeadMembers(state, ['m']), 1);
+        assert.equal(state.entries.size, 0);
+      });
+      it('snapshots keep epochs (and a state without them encodes as before)', () => {
+        const state = removedCounter();
+        assert.deepEqual(encodeZsetState(fork(state)), encodeZsetState(state));
+        const total = fork(state).entries.get('m')?.counters?.totals.get('o');
+        assert.deepEqual(total, { epoch: 1, count: 1, sum: 1 });
+        const plain = run(createZset(), [zsetIncrEffect(undefined, b('m'), 1, 'o'), ctxFor('o', 1, 1)]);
+        assert.equal(encodeZsetState(plain)[1], 3, 'kind 3: the layout without epochs');
+        assert.equal(encodeZsetState(state)[1], 4, 'kind 4: totals carry epochs');
+      });
+    });
     it('refuses NaN scores (the command layer must reject them first)', () => {
       assert.throws(() => run(createZset(), [zsetAddEffect(undefined, [[b('m'), NaN]]), ctxFor('a', 1, 1)]), /NaN/);
     });
@@ -172,9 +225,10 @@ describe('sorted set', () => {
       const vv = new Map<string, number>();
       picks.forEach((pick, i) => {
         const origin = `r${(pick[5] ?? 0) % 3}`;
-        const op = generate(state, pick, origin);
+        const seq = (vv.get(origin) ?? 0) + 1;
+        const op = generate(state, pick, origin, seq);
         if (op === undefined) return;
-        const ctx = { origin, seq: (vv.get(origin) ?? 0) + 1, hlc: i + 1, deps: new Map(vv) };
+        const ctx = { origin, seq, hlc: i + 1, deps: new Map(vv) };
         vv.set(origin, ctx.seq);
         applyModel(model, op);
         driver.apply(state, { ctx, effect: op });

@@ -14,7 +14,7 @@ import { connect, eventually, TestPki } from './cluster.js';
  * diverge. Real sidecars over mTLS; the "older version" is a gRPC client with r2's
  * certificate whose hello announces no features, as the previous release's did.
  */
-describe('replication: features turned on once every peer has them (counter epochs)', function () {
+describe('replication: features turned on once every peer has them (counter and score epochs)', function () {
   this.timeout(120_000);
   let pki: TestPki;
   const started: Sidecar[] = [];
@@ -65,8 +65,8 @@ describe('replication: features turned on once every peer has them (counter epoc
     assert.equal(r1.keyspace.counterEpochs, false);
     const r2 = await startSidecar(['--replica-id', 'r2', '--repl-port', String(p2), '--repl-bind', '127.0.0.1', '--peers', peers, ...pki.flags('r2')], tempDir('r2'));
     started.push(r2);
-    await eventually('both replicas turned counter epochs on', () => r1.keyspace.counterEpochs && r2.keyspace.counterEpochs);
-    assert.equal(await replicationInfo(r1, 'crdt_features'), 'counter-epochs');
+    await eventually('both replicas turned both epochs on', () => [r1, r2].every((r) => r.keyspace.counterEpochs && r.keyspace.scoreEpochs));
+    assert.equal(await replicationInfo(r1, 'crdt_features'), 'counter-epochs,score-epochs');
     assert.equal(await replicationInfo(r1, 'crdt_features_waiting_for'), '');
     assert.ok(existsSync(join(dir1, 'features.json')));
     // Restarted while its peer is down: still on (it may have forgotten deleted counters).
@@ -77,7 +77,8 @@ describe('replication: features turned on once every peer has them (counter epoc
     r1 = await startSidecar(flags1, dir1);
     started.push(r1);
     assert.equal(r1.keyspace.counterEpochs, true);
-    assert.equal(await replicationInfo(r1, 'crdt_features'), 'counter-epochs');
+    assert.equal(r1.keyspace.scoreEpochs, true);
+    assert.equal(await replicationInfo(r1, 'crdt_features'), 'counter-epochs,score-epochs');
   });
 
   it('keeps epochs off while a peer of an older version is connected; once on, refuses such a peer and says what to do', async () => {
@@ -89,25 +90,40 @@ describe('replication: features turned on once every peer has them (counter epoc
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(r1.keyspace.counterEpochs, false);
     assert.equal(await replicationInfo(r1, 'crdt_features_waiting_for'), 'r2');
-    // The same replica upgraded (its hello announces the feature): every peer has it now.
+    // Upgraded to the version that brought counter epochs, not yet score epochs: only the first goes on.
     assert.equal(await callAs(p1, 'r2', ['counter-epochs']), 'open');
     await eventually('counter epochs on', () => r1.keyspace.counterEpochs);
-    // r2 rolled back to the older version: refused, with the reason and the remedy.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(r1.keyspace.scoreEpochs, false);
+    assert.equal(await replicationInfo(r1, 'crdt_features'), 'counter-epochs');
+    assert.equal(await replicationInfo(r1, 'crdt_features_waiting_for'), 'r2');
+    // r2 rolled back to the oldest version: refused, with the reason and the remedy.
     const refused = await callAs(p1, 'r2', undefined);
     assert.notEqual(refused, 'open');
     if (refused === 'open') return;
     assert.equal(refused.code, grpc.status.FAILED_PRECONDITION);
     assert.match(refused.details, /replica 'r2' runs a version without counter-epochs.*upgrade 'r2'/);
+    // Upgraded to this version: score epochs go on too.
+    assert.equal(await callAs(p1, 'r2', ['counter-epochs', 'score-epochs']), 'open');
+    await eventually('score epochs on', () => r1.keyspace.scoreEpochs);
+    assert.equal(await replicationInfo(r1, 'crdt_features_waiting_for'), '');
+    const intermediate = await callAs(p1, 'r2', ['counter-epochs']);
+    assert.notEqual(intermediate, 'open');
+    if (intermediate === 'open') return;
+    assert.match(intermediate.details, /replica 'r2' runs a version without score-epochs/);
   });
 
   it('a replica with no peers is the whole cluster: epochs go on at start', async () => {
     const standalone = await startSidecar(['--replica-id', 'solo', '--repl-port', '0', ...pki.flags('solo')], tempDir('solo'));
     started.push(standalone);
-    await eventually('counter epochs on', () => standalone.keyspace.counterEpochs);
+    await eventually('counter and score epochs on', () => standalone.keyspace.counterEpochs && standalone.keyspace.scoreEpochs);
     const client = connect(standalone.resp.port);
     await client.incr('c');
     await client.del('c');
     assert.equal(await client.incr('c'), 1);
+    await client.zincrby('z', 2, 'm');
+    await client.del('z');
+    assert.equal(await client.zincrby('z', 3, 'm'), '3');
     client.disconnect();
   });
 });
