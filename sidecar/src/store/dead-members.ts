@@ -1,7 +1,7 @@
-import { deadFieldNames, forgetDeadFields, hashTombstones, type HashState } from '../crdt/hash.js';
+import { deadFieldNames, forgetDeadFields, hashTombstones } from '../crdt/hash.js';
 import { memberKey } from '../crdt/or-set.js';
 import { zsetTombstones } from '../crdt/sorted-set-range.js';
-import { deadMemberNames, forgetDeadMembers, type ZsetState } from '../crdt/sorted-set.js';
+import { deadMemberNames, forgetDeadMembers } from '../crdt/sorted-set.js';
 import { vvDominates } from '../crdt/version-vector.js';
 import type { Effect } from './effects.js';
 import { stateOfKind, type KeyRecord } from './key-record.js';
@@ -36,42 +36,25 @@ export function noteTouchedMembers(record: KeyRecord, effect: Effect): void {
 }
 
 /**
- * The hash or sorted set whose dead members GC forgets. A record holding both (a type
- * conflict not yet resolved by a delete) has the hash's collected first, the sorted
- * set's once the hash is gone.
- */
-function memberState(record: KeyRecord): HashState | ZsetState | undefined {
-  return stateOfKind(record, 'hash') ?? stateOfKind(record, 'zset');
-}
-
-function deadNames(state: HashState | ZsetState): string[] {
-  return state.kind === 'hash' ? deadFieldNames(state) : deadMemberNames(state);
-}
-
-function forgetDead(state: HashState | ZsetState, names: string[]): number {
-  return state.kind === 'hash' ? forgetDeadFields(state, names) : forgetDeadMembers(state, names);
-}
-
-/**
- * One GC visit: forgets the pending generation's fields once `stable` covers it, then
- * starts a new generation (dated `applied`) if dead fields remain. Returns how many went
+ * One GC visit: forgets the pending generation's fields and members once `stable` covers it, then
+ * starts a new generation (dated `applied`) if dead ones remain. Returns how many went
  * and whether a generation is pending (the key needs another visit).
  */
 export function collectDeadMembers(record: KeyRecord, stable: ReadonlyMap<string, number>, applied: ReadonlyMap<string, number>): { forgotten: number; pending: boolean } {
-  const state = memberState(record);
-  if (state === undefined) {
-    record.deadMembers = undefined;
-    return { forgotten: 0, pending: false };
-  }
+  const hash = stateOfKind(record, 'hash');
+  const zset = stateOfKind(record, 'zset');
   let forgotten = 0;
   const generation = record.deadMembers;
   if (generation !== undefined && vvDominates(stable, generation.at)) {
-    forgotten = forgetDead(state, generation.names.filter((name) => !generation.touched.has(name)));
+    const untouched = (name: string): boolean => !generation.touched.has(name);
+    if (hash !== undefined) forgotten += forgetDeadFields(hash, generation.fields.filter(untouched));
+    if (zset !== undefined) forgotten += forgetDeadMembers(zset, generation.members.filter(untouched));
     record.deadMembers = undefined;
   }
   if (record.deadMembers === undefined) {
-    const names = deadNames(state);
-    if (names.length > 0) record.deadMembers = { at: new Map(applied), names, touched: new Set() };
+    const fields = hash === undefined ? [] : deadFieldNames(hash);
+    const members = zset === undefined ? [] : deadMemberNames(zset);
+    if (fields.length > 0 || members.length > 0) record.deadMembers = { at: new Map(applied), fields, members, touched: new Set() };
   }
   return { forgotten, pending: record.deadMembers !== undefined };
 }

@@ -26,8 +26,10 @@ export interface KeyRecord {
 /** Members dead at `at` (the applied vector then), and those touched since (dead-members.ts). */
 export interface DeadMemberGeneration {
   readonly at: ReadonlyMap<string, number>;
-  readonly names: readonly string[];
-  /** Members an op touched since `at`: their history is not covered by it. */
+  /** Dead hash fields and dead sorted-set members (a type conflict may hold both). */
+  readonly fields: readonly string[];
+  readonly members: readonly string[];
+  /** Fields or members an op touched since `at`: their history is not covered by it. */
   readonly touched: Set<string>;
 }
 

@@ -31,6 +31,7 @@ const COMMANDS: ((k: string, v: string, n: number) => string[])[] = [
   (k, v) => ['HDEL', `h${k}`, v],
   (k, v, n) => ['ZADD', `z${k}`, String(n), v],
   (k, v) => ['ZINCRBY', `z${k}`, '1.25', v],
+  (k, v) => ['ZREM', `z${k}`, v],
   (k) => ['DEL', `h${k}`, `z${k}`, `l${k}`],
 ];
 
@@ -54,6 +55,7 @@ describe('operation encoder: byte-for-byte protobufjs', function () {
     const client = await RawClient.connect(sidecar.resp.port);
     const otherClient = await RawClient.connect(other.resp.port);
     let checked = 0;
+    let scoreEpochs = 0;
     try {
       await fc.assert(fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 12 }), fc.boolean(), async (commands, atomic) => {
         // The other replica writes too and we apply its ops: our deps name it.
@@ -62,6 +64,7 @@ describe('operation encoder: byte-for-byte protobufjs', function () {
         const lines = commands.map(({ pick, key, value, n }) => COMMANDS[pick]!(key, value, n));
         await client.pipeline(atomic ? [['MULTI'], ...lines, ['EXEC']] : lines);
         for (const op of ops.splice(0)) {
+          if (op.effects.some(({ effect }) => effect.type === 'zset.incr' && effect.newEpoch === true)) scoreEpochs += 1;
           const fast = encodeOperation(op);
           assert.deepEqual(fast, Buffer.from(encodeOperationReflect(op)), `op ${op.ctx.seq} (${op.effects.map((e) => e.effect.type).join(',')})`);
           assert.deepEqual(encodeOperation(decodeOperation(fast)), fast);
@@ -75,5 +78,6 @@ describe('operation encoder: byte-for-byte protobufjs', function () {
       await other.stop();
     }
     assert.ok(checked > 300, `only ${checked} ops checked`);
+    assert.ok(scoreEpochs > 10, `only ${scoreEpochs} ZINCRBYs started a score epoch`);
   });
 });

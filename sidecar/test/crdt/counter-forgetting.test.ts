@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { fieldIncrementStartsEpoch, hashGet, hashObservedTotals, type HashState } from '../../src/crdt/hash.js';
+import { zsetScore } from '../../src/crdt/sorted-set-range.js';
+import { zsetAddEffect, zsetIncrEffect, zsetRemoveEffect, type ZsetState } from '../../src/crdt/sorted-set.js';
 import { incrementStartsEpoch, stringValue } from '../../src/crdt/string-register.js';
 import { ReplicaEngine } from '../../src/replica/engine.js';
 import { TombstoneCollector } from '../../src/replica/gc.js';
@@ -27,6 +29,7 @@ class Replica {
     const keyspace = new Keyspace();
     // Every peer announced epochs (replica/features.ts); one test starts with them off.
     keyspace.counterEpochs = true;
+    keyspace.scoreEpochs = true;
     keyspace.keepEmptyStates = true;
     this.engine = new ReplicaEngine(id, keyspace, () => (now += 1));
     this.engine.addSink({ onOperation: (op, local) => { if (local) this.ops.push(op); } });
@@ -59,6 +62,38 @@ class Replica {
     const name = Buffer.from(field);
     this.engine.emit(key, { type: 'hash.del', fields: [name], observed: [hashObservedTotals(this.hash(key), name)] });
     this.engine.finishCommand();
+  }
+
+  zincrby(key: string, member: string, delta: number): void {
+    const { keyspace, replicaId } = this.engine;
+    const effect = zsetIncrEffect(this.zset(key), Buffer.from(member), delta, replicaId, keyspace.scoreEpochs ? this.engine.pendingSeq() : undefined);
+    this.engine.emit(key, effect);
+    this.engine.finishCommand();
+  }
+
+  zadd(key: string, member: string, score: number): void {
+    this.engine.emit(key, zsetAddEffect(this.zset(key), [[Buffer.from(member), score]]));
+    this.engine.finishCommand();
+  }
+
+  zrem(key: string, member: string): void {
+    this.engine.emit(key, zsetRemoveEffect(this.zset(key), [Buffer.from(member)]));
+    this.engine.finishCommand();
+  }
+
+  zset(key: string): ZsetState | undefined {
+    const record = this.engine.keyspace.record(key);
+    return record === undefined ? undefined : stateOfKind(record, 'zset');
+  }
+
+  zscore(key: string, member: string): number | undefined {
+    const zset = this.zset(key);
+    return zset === undefined ? undefined : zsetScore(zset, member);
+  }
+
+  /** Members kept, visible or not. */
+  zentries(key: string): string[] {
+    return [...(this.zset(key)?.entries.keys() ?? [])].sort();
   }
 
   hash(key: string): HashState | undefined {
@@ -321,5 +356,74 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     a.gc.collectAll();
     a.gc.collectAll();
     assert.deepEqual(a.hfields('h'), ['name']);
+  });
+
+  it('a sorted set of removed ZINCRBY counters (then DEL) is forgotten once stable; a member counted again agrees everywhere', () => {
+    const a = new Replica('a~1');
+    const b = new Replica('b~1');
+    a.zincrby('board', 'ann', 3);
+    a.zincrby('board', 'bob', 1);
+    b.receive(a.ops.splice(0));
+    b.zincrby('board', 'ann', 2);
+    a.receive(b.ops.splice(0));
+    assert.equal(a.zscore('board', 'ann'), 5);
+    a.del('board');
+    b.receive(a.ops.splice(0));
+    assert.equal(a.gc.collectAll(), 0, 'nothing is stable yet');
+    a.allStable();
+    assert.equal(a.gc.collectAll(), 1);
+    assert.equal(a.engine.keyspace.record('board'), undefined);
+    assert.equal(a.engine.keyspace.forgottenCounters, 1);
+    // b kept the history; both count ann again at once (each starts a new epoch).
+    b.zincrby('board', 'ann', 5);
+    a.zincrby('board', 'ann', 1);
+    const fromA = a.ops.splice(0);
+    a.receive(b.ops.splice(0));
+    b.receive(fromA);
+    assert.equal(a.zscore('board', 'ann'), 6);
+    assert.equal(b.zscore('board', 'ann'), 6);
+    assert.equal(a.zscore('board', 'bob'), undefined);
+    assert.equal(b.zscore('board', 'bob'), undefined);
+  });
+
+  it('a member removed by ZREM from a sorted set that lives on is forgotten once stable (two GC passes); counting it again agrees', () => {
+    const a = new Replica('a~1');
+    const b = new Replica('b~1');
+    a.zadd('board', 'keep', 1);
+    a.zincrby('board', 'gone', 3);
+    b.receive(a.ops.splice(0));
+    b.zincrby('board', 'gone', 2);
+    a.receive(b.ops.splice(0));
+    a.zrem('board', 'gone');
+    b.receive(a.ops.splice(0));
+    assert.deepEqual(a.zentries('board'), ['gone', 'keep'], 'the removed member keeps its counts until stable');
+    for (const r of [a, b]) r.allStable();
+    assert.equal(a.gc.collectAll(), 0, 'the first pass dates the dead member');
+    assert.equal(a.gc.collectAll(), 1, 'the next forgets it');
+    assert.deepEqual(a.zentries('board'), ['keep']);
+    assert.equal(a.engine.keyspace.forgottenCounters, 1);
+    b.zincrby('board', 'gone', 5);
+    a.zincrby('board', 'gone', 1);
+    const fromA = a.ops.splice(0);
+    a.receive(b.ops.splice(0));
+    b.receive(fromA);
+    assert.equal(a.zscore('board', 'gone'), 6);
+    assert.equal(b.zscore('board', 'gone'), 6);
+    assert.equal(a.zscore('board', 'keep'), 1);
+  });
+
+  it('with score epochs off (a peer has counter epochs only) ZINCRBY starts no epoch and no removed member is forgotten', () => {
+    const a = new Replica('a~1');
+    a.engine.keyspace.scoreEpochs = false;
+    a.zadd('board', 'keep', 1);
+    a.zincrby('board', 'gone', 3);
+    a.zrem('board', 'gone');
+    a.zincrby('board', 'gone', 2);
+    assert.ok(a.ops.every((op) => op.effects.every(({ effect }) => effect.type !== 'zset.incr' || effect.newEpoch !== true)));
+    a.zrem('board', 'gone');
+    a.allStable();
+    a.gc.collectAll();
+    a.gc.collectAll();
+    assert.deepEqual(a.zentries('board'), ['gone', 'keep'], 'kept: a replica without score epochs counts on from these counts');
   });
 });

@@ -13,6 +13,8 @@ import { incrementStartsEpoch, isDeletedCounter, observedTotals, stringValue } f
 import { fieldIncrementStartsEpoch, hashEntries, hashHas, hashObservedTotals } from '../../src/crdt/hash.js';
 import { Keyspace } from '../../src/store/keyspace.js';
 import { isRegister } from '../../src/crdt/hash-field.js';
+import { zsetItems } from '../../src/crdt/sorted-set-range.js';
+import { zsetAddEffect, zsetIncrEffect, zsetRemoveEffect } from '../../src/crdt/sorted-set.js';
 
 /**
  * Tombstone GC with the stable vector of replica/stability.ts, on whole replicas (the
@@ -43,6 +45,8 @@ const KEYS = ['q', 'w'];
 /** The key counter ops use, and the one hash counter ops use. */
 const COUNTER = 'c';
 const HASH_COUNTER = 'h';
+/** The sorted-set key ZINCRBY ops use. */
+const ZSET_COUNTER = 'z';
 
 type Action =
   | { readonly kind: 'lpush' | 'rpush'; readonly n: number }
@@ -56,7 +60,11 @@ type Action =
   | { readonly kind: 'hdel'; readonly field: number }
   // HSET of a plain field, so the hash can live on while counter fields die in it.
   | { readonly kind: 'hset'; readonly field: number; readonly n: number }
-  | { readonly kind: 'hashdel' };
+  | { readonly kind: 'hashdel' }
+  // Sorted-set scores (on their own key): ZINCRBY member n, ZADD member n, ZREM member, DEL.
+  | { readonly kind: 'zincrby' | 'zadd'; readonly member: number; readonly n: number }
+  | { readonly kind: 'zrem'; readonly member: number }
+  | { readonly kind: 'zsetdel' };
 
 type Step =
   // `shared`: a counter or hash action on one of the list keys (a type conflict when concurrent).
@@ -112,6 +120,7 @@ class Cluster {
     // One shared, slowly moving clock: many equal milliseconds, so HLC counters and replica ids decide stamps.
     const keyspace = new Keyspace();
     keyspace.counterEpochs = epochs;
+    keyspace.scoreEpochs = epochs;
     keyspace.keepEmptyStates = true;
     const engine = new ReplicaEngine(`${name}~${this.incarnations++}`, keyspace, () => Math.floor(this.clock / 3));
     const latest = new LatestDeps();
@@ -141,7 +150,8 @@ class Cluster {
   crash(at: number, keep: number, holder: number): void {
     const index = at % this.nodes.length;
     const old = this.nodes[index]!;
-    // Turning epochs on is recorded durably (features.json): a restart keeps them on.
+    // Turning epochs on is recorded durably (features.json): a restart keeps them on (both
+    // kinds go on together here).
     const node = this.node(old.name, old.engine.keyspace.counterEpochs);
     for (const op of old.applied.slice(0, old.durable)) assert.equal(node.engine.applyRemote(op), 'applied');
     node.durable = node.applied.length;
@@ -230,6 +240,15 @@ class Cluster {
         break;
       }
       case 'hashdel': engine.emit(key, engine.deleteEffect(key)); break;
+      case 'zincrby': {
+        // As ZINCRBY decides it (zset.ts): the op's seq names a new epoch, once score epochs are on.
+        const epochSeq = engine.keyspace.scoreEpochs ? engine.pendingSeq() : undefined;
+        engine.emit(key, zsetIncrEffect(zsetOf(engine, key), Buffer.from(`m${action.member}`), action.n, engine.replicaId, epochSeq));
+        break;
+      }
+      case 'zadd': engine.emit(key, zsetAddEffect(zsetOf(engine, key), [[Buffer.from(`m${action.member}`), action.n]])); break;
+      case 'zrem': engine.emit(key, zsetRemoveEffect(zsetOf(engine, key), [Buffer.from(`m${action.member}`)])); break;
+      case 'zsetdel': engine.emit(key, engine.deleteEffect(key)); break;
     }
     engine.finishCommand();
   }
@@ -272,6 +291,13 @@ class Cluster {
     return held;
   }
 
+  /** Turns counter and score epochs on (a peer that lacked them upgraded). */
+  enableEpochs(at: number): void {
+    const { keyspace } = this.nodes[at % this.nodes.length]!.engine;
+    keyspace.enableCounterEpochs();
+    keyspace.enableScoreEpochs();
+  }
+
   gc(at: number): void {
     this.collected += this.nodes[at % this.nodes.length]!.collector.collectAll();
   }
@@ -295,7 +321,7 @@ class Cluster {
       else if (step.kind === 'ack') this.ack(step.from, step.to);
       else if (step.kind === 'fsync') this.fsync(step.replica);
       else if (step.kind === 'crash') this.crash(step.replica, step.keep, step.holder);
-      else if (step.kind === 'epochs') this.nodes[step.replica % this.nodes.length]!.engine.keyspace.enableCounterEpochs();
+      else if (step.kind === 'epochs') this.enableEpochs(step.replica);
       else this.gc(step.replica);
     }
   }
@@ -304,6 +330,7 @@ class Cluster {
 function keyFor(action: Action, key: number): string {
   if (action.kind === 'incrby' || action.kind === 'set' || action.kind === 'cdel') return COUNTER;
   if (action.kind === 'hincrby' || action.kind === 'hdel' || action.kind === 'hset' || action.kind === 'hashdel') return HASH_COUNTER;
+  if (action.kind === 'zincrby' || action.kind === 'zadd' || action.kind === 'zrem' || action.kind === 'zsetdel') return ZSET_COUNTER;
   return KEYS[key % KEYS.length]!;
 }
 
@@ -323,9 +350,10 @@ function fullDeps(op: Operation): Map<string, number> {
 }
 
 /** The type an action writes (undefined for a delete, which takes any type). */
-function kindOf(action: Action): 'list' | 'string' | 'hash' | undefined {
+function kindOf(action: Action): 'list' | 'string' | 'hash' | 'zset' | undefined {
   switch (action.kind) {
-    case 'del': case 'cdel': case 'hashdel': return undefined;
+    case 'del': case 'cdel': case 'hashdel': case 'zsetdel': return undefined;
+    case 'zincrby': case 'zadd': case 'zrem': return 'zset';
     case 'incrby': case 'set': return 'string';
     case 'hincrby': case 'hdel': case 'hset': return 'hash';
     case 'lpush': case 'rpush': case 'lpop': case 'rpop': case 'linsert': case 'lrem': return 'list';
@@ -347,6 +375,11 @@ function hashOf(engine: ReplicaEngine, key: string) {
   return record === undefined ? undefined : stateOfKind(record, 'hash');
 }
 
+function zsetOf(engine: ReplicaEngine, key: string) {
+  const record = engine.keyspace.record(key);
+  return record === undefined ? undefined : stateOfKind(record, 'zset');
+}
+
 function counterOf(engine: ReplicaEngine, key: string) {
   const record = engine.keyspace.record(key);
   return record === undefined ? undefined : stateOfKind(record, 'string');
@@ -366,6 +399,13 @@ function deadFields(node: Node): string[] {
       dead.push(`${key}.${name}`);
     }
   }
+  for (const key of [...KEYS, ZSET_COUNTER]) {
+    for (const [member, entry] of zsetOf(node.engine, key)?.entries ?? []) {
+      if (entry.dots !== null || entry.writes !== null) continue;
+      const epochZero = [...entry.counters?.totals.values() ?? []].some((t) => t.epoch === 0);
+      dead.push(epochZero ? `${key}.${member} (epoch 0)` : `${key}.${member}`);
+    }
+  }
   return dead;
 }
 
@@ -374,18 +414,21 @@ function countsInEpochZero(record: KeyRecord): boolean {
   for (const state of record.states) {
     const registers = state.kind === 'string' ? [state] : state.kind === 'hash' ? [...state.fields.values()].filter(isRegister) : [];
     for (const register of registers) for (const total of register.totals.values()) if (total.epoch === 0) return true;
+    if (state.kind !== 'zset') continue;
+    for (const entry of state.entries.values()) for (const total of entry.counters?.totals.values() ?? []) if (total.epoch === 0) return true;
   }
   return false;
 }
 
 /** Each key's visible value: a list's elements, or a string's value (nothing when absent). */
 function visible(node: Node): string[][] {
-  return [...KEYS, COUNTER, HASH_COUNTER].map((key) => {
+  return [...KEYS, COUNTER, HASH_COUNTER, ZSET_COUNTER].map((key) => {
     const record = node.engine.keyspace.record(key);
     const state = record === undefined ? undefined : visibleState(record);
     if (state === undefined) return [];
     if (state.kind === 'string') return ['string', stringValue(state)?.toString() ?? ''];
     if (state.kind === 'hash') return ['hash', ...[...hashEntries(state)].map(([f, v]) => `${f.toString()}=${v.toString()}`).sort()];
+    if (state.kind === 'zset') return ['zset', ...zsetItems(state).map((item) => `${item.member.toString()}=${item.score}`)];
     const list = listOf(node.engine, key);
     return list === undefined ? [] : listValues(list).map((value) => value.toString());
   });
@@ -405,6 +448,13 @@ const hashActionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('hashdel' as const) }) },
 );
 
+const zsetActionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('zincrby' as const), member: fc.nat(1), n: fc.integer({ min: -3, max: 9 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('zadd' as const), member: fc.nat(2), n: fc.nat(9) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('zrem' as const), member: fc.nat(2) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('zsetdel' as const) }) },
+);
+
 const counterActionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('incrby' as const), n: fc.integer({ min: -3, max: 9 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('set' as const), n: fc.integer({ min: 0, max: 99 }) }) },
@@ -415,8 +465,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.nat(1), action: actionArb }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.constant(0), action: counterActionArb }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.constant(0), action: hashActionArb }) },
-  // Type conflicts: counters and hashes written to the list keys too.
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.nat(1), action: fc.oneof(counterActionArb, hashActionArb), shared: fc.constant(true) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.constant(0), action: zsetActionArb }) },
+  // Type conflicts: counters, hashes and sorted sets written to the list keys too.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('op' as const), replica: fc.nat(2), key: fc.nat(1), action: fc.oneof(counterActionArb, hashActionArb, zsetActionArb), shared: fc.constant(true) }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('deliver' as const), replica: fc.nat(2), pick: fc.nat(100) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('ack' as const), from: fc.nat(2), to: fc.nat(2) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('gc' as const), replica: fc.nat(2) }) },
@@ -450,7 +501,7 @@ describe('Tombstone GC by causal stability: properties', function () {
       for (const node of cluster.nodes) assert.deepEqual(deadFields(node), [], `${node.engine.replicaId} keeps deleted counter fields`);
       // Deleted counters are forgotten too: a key that shows nothing keeps no record.
       for (const node of cluster.nodes) {
-        for (const key of [...KEYS, COUNTER, HASH_COUNTER]) {
+        for (const key of [...KEYS, COUNTER, HASH_COUNTER, ZSET_COUNTER]) {
           const record = node.engine.keyspace.record(key);
           if (record !== undefined && visibleState(record) === undefined) assert.fail(`${node.engine.replicaId} keeps an invisible record for ${key}`);
         }
@@ -479,7 +530,7 @@ describe('Tombstone GC by causal stability: properties', function () {
       for (const node of cluster.nodes) {
         // Counts made while epochs were off are kept for good (an older version counts on them).
         assert.deepEqual(deadFields(node).filter((field) => !field.endsWith('(epoch 0)')), [], `${node.engine.replicaId} keeps deleted counter fields`);
-        for (const key of [COUNTER, HASH_COUNTER]) {
+        for (const key of [COUNTER, HASH_COUNTER, ZSET_COUNTER]) {
           const record = node.engine.keyspace.record(key);
           // Counts made while epochs were off are kept for good (an older version counts on them).
           if (record !== undefined && visibleState(record) === undefined && !countsInEpochZero(record)) assert.fail(`${node.engine.replicaId} keeps an invisible record for ${key}`);

@@ -143,6 +143,44 @@ describe('Tombstone GC across replicas (real sidecars, mTLS)', function () {
     assert.equal(profiles[0]?.logins, '7');
   });
 
+  it('sorted sets of ZINCRBY scores (a daily leaderboard that expires, a member removed by ZREM) are forgotten everywhere once stable; later increments agree', async () => {
+    members = await startGcCluster(pki, []);
+    await allAlive(members);
+    await eventually('score epochs on everywhere', () => members.every((member) => member.sidecar.keyspace.scoreEpochs));
+    const [r1, r2, r3] = members as [Member, Member, Member];
+    const players = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    // Every replica scores every player on the day's board and on the all-time board.
+    await Promise.all(members.map(async (member) => {
+      for (const player of players) await member.client.zincrby('board:day', 1, player);
+      for (const player of players) await member.client.zincrby('board:all', 2, player);
+    }));
+    await waitAll(members);
+    await eventually('scores converged', () => converged(members), 60_000);
+    for (const member of members) assert.equal(await member.client.zscore('board:day', 'p0'), '3');
+    // The day ends (the key expires); a player leaves the all-time board.
+    await r1.client.pexpire('board:day', 50);
+    await r2.client.zrem('board:all', 'p7');
+    await waitAll(members);
+    const entries = (member: Member, key: string): number => {
+      const record = member.sidecar.keyspace.record(key);
+      const zset = record === undefined ? undefined : stateOfKind(record, 'zset');
+      return zset?.entries.size ?? 0;
+    };
+    await eventually('the expired board and the removed member forgotten on every replica', () => members.every((member) => (
+      member.sidecar.keyspace.record('board:day') === undefined && entries(member, 'board:all') === players.length - 1
+    )), 60_000);
+    // Scoring again from several replicas at once (each starts a new epoch) converges.
+    await Promise.all([r1.client.zincrby('board:day', 5, 'p0'), r3.client.zincrby('board:day', 2, 'p0'), r2.client.zincrby('board:all', 4, 'p7'), r3.client.zincrby('board:all', 1, 'p7')]);
+    await waitAll(members);
+    await eventually('converged after the new increments', () => converged(members), 60_000);
+    for (const member of members) {
+      assert.equal(await member.client.zscore('board:day', 'p0'), '7');
+      assert.equal(await member.client.zscore('board:day', 'p1'), null);
+      assert.equal(await member.client.zscore('board:all', 'p7'), '5');
+      assert.equal(await member.client.zscore('board:all', 'p8'), '6');
+    }
+  });
+
   it('a peer silent past --gc-peer-timeout stops holding GC back and gets a full state when it returns', async () => {
     members = await startGcCluster(pki, ['--gc-peer-timeout', '2s']);
     await allAlive(members);
