@@ -4,6 +4,11 @@
  * RespServer driving a minimal in-memory SET/GET sink, so this measures the
  * network layer's ceiling, not the product. Not a test.
  *
+ * Run twice: on redis-benchmark's single fixed key, and with `-r 100000` as
+ * redis-benchmark.ts runs the product (100,000 keys: a Map that no longer sits in the
+ * CPU cache, and a new key string per request). The second is the ceiling to hold the
+ * product's ratios against.
+ *
  *   npx tsc -p tsconfig.json && node dist/bench/resp-server.js [requests]
  */
 import { execFile, spawn } from 'node:child_process';
@@ -39,8 +44,9 @@ class MapSink implements CommandSink {
   disconnected(): void {}
 }
 
-function benchmark(port: number, pipeline: number): Promise<Map<string, number>> {
-  const args = ['-p', String(port), '-t', 'set,get', '-n', String(REQUESTS), '-c', '50', '-P', String(pipeline), '--csv'];
+function benchmark(port: number, pipeline: number, keyspace: number): Promise<Map<string, number>> {
+  const random = keyspace > 1 ? ['-r', String(keyspace)] : [];
+  const args = ['-p', String(port), '-t', 'set,get', '-n', String(REQUESTS), '-c', '50', '-P', String(pipeline), ...random, '--csv'];
   return new Promise((resolve, reject) => {
     execFile('redis-benchmark', args, { timeout: 120_000 }, (err, stdout) => {
       if (err !== null) return reject(new Error(err.message));
@@ -59,19 +65,22 @@ const server = new RespServer(new MapSink(), { port: 0 });
 await server.listen();
 await new Promise((r) => setTimeout(r, 300));
 try {
-  for (const pipeline of [1, 16]) {
-    const ours: number[][] = [];
-    const theirs: number[][] = [];
-    for (let round = 0; round < 2; round++) {
-      const a = await benchmark(REDIS_PORT, pipeline);
-      const b = await benchmark(server.port, pipeline);
-      theirs.push([a.get('SET') ?? 0, a.get('GET') ?? 0]);
-      ours.push([b.get('SET') ?? 0, b.get('GET') ?? 0]);
-    }
-    for (const [i, test] of ['SET', 'GET'].entries()) {
-      const r = Math.max(...theirs.map((x) => x[i] ?? 0));
-      const o = Math.max(...ours.map((x) => x[i] ?? 0));
-      console.log(`-P ${String(pipeline).padEnd(2)} ${test}: redis-server ${Math.round(r)} rps, RespServer+Map ${Math.round(o)} rps, ratio ${(o / r).toFixed(2)}x (best of 2 interleaved)`);
+  for (const keyspace of [1, 100_000]) {
+    for (const pipeline of [1, 16]) {
+      const ours: number[][] = [];
+      const theirs: number[][] = [];
+      for (let round = 0; round < 2; round++) {
+        const a = await benchmark(REDIS_PORT, pipeline, keyspace);
+        const b = await benchmark(server.port, pipeline, keyspace);
+        theirs.push([a.get('SET') ?? 0, a.get('GET') ?? 0]);
+        ours.push([b.get('SET') ?? 0, b.get('GET') ?? 0]);
+      }
+      const keys = keyspace > 1 ? `-r ${keyspace}` : 'one key';
+      for (const [i, test] of ['SET', 'GET'].entries()) {
+        const r = Math.max(...theirs.map((x) => x[i] ?? 0));
+        const o = Math.max(...ours.map((x) => x[i] ?? 0));
+        console.log(`${keys.padEnd(9)} -P ${String(pipeline).padEnd(2)} ${test}: redis-server ${Math.round(r)} rps, RespServer+Map ${Math.round(o)} rps, ratio ${(o / r).toFixed(2)}x (best of 2 interleaved)`);
+      }
     }
   }
 } finally {
