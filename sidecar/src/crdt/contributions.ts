@@ -1,6 +1,15 @@
 import { ldAdd, ldNegate, type LongDouble } from './long-double.js';
 
 /**
+ * What epoch logic needs of a count (a Contribution here, a sorted-set ScoreTotal too):
+ * the origin's epoch and how many of its increments it holds.
+ */
+export interface EpochCount {
+  readonly epoch: number;
+  readonly count: number;
+}
+
+/**
  * Counter contributions of one origin replica: how many increments it made to a
  * register and their running totals (integer and float kept apart, so integer
  * arithmetic stays exact). Totals are accumulated in the origin's own op order, which
@@ -16,9 +25,7 @@ import { ldAdd, ldNegate, type LongDouble } from './long-double.js';
  * Observations of another epoch than the totals' say nothing about them. Epoch 0 is
  * the single epoch of ops written before epochs existed.
  */
-export interface Contribution {
-  readonly epoch: number;
-  readonly count: number;
+export interface Contribution extends EpochCount {
   readonly int: bigint;
   readonly float: LongDouble | null;
 }
@@ -45,15 +52,6 @@ export function addContribution(
     float: float === null ? previousFloat : previousFloat === null ? float : ldAdd(previousFloat, float),
   });
   return next;
-}
-
-/**
- * What epoch logic needs of a count (a Contribution here, a sorted-set ScoreTotal too):
- * the origin's epoch and how many of its increments it holds.
- */
-export interface EpochCount {
-  readonly epoch: number;
-  readonly count: number;
 }
 
 /** Pointwise the later observation of two: the later epoch, then the higher count. */
