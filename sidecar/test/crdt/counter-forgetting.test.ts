@@ -132,6 +132,13 @@ class Replica {
   }
 }
 
+/** Delivers what each of two replicas wrote concurrently to the other. */
+function exchange(a: Replica, b: Replica): void {
+  const fromA = a.ops.splice(0);
+  a.receive(b.ops.splice(0));
+  b.receive(fromA);
+}
+
 function startsEpoch(op: Operation): boolean {
   return op.effects.some(({ effect }) => effect.type === 'str.incr' && effect.newEpoch === true);
 }
@@ -287,9 +294,7 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     assert.equal(a.engine.keyspace.record('stats'), undefined);
     hincrby(b, 'views', 5);
     hincrby(a, 'views', 1);
-    const fromA = a.ops.splice(0);
-    a.receive(b.ops.splice(0));
-    b.receive(fromA);
+    exchange(a, b);
     assert.equal(hget(a, 'views'), '6');
     assert.equal(hget(b, 'views'), '6');
     assert.equal(hget(a, 'clicks'), undefined);
@@ -316,9 +321,7 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     // b kept it; later increments from both agree (each starts a new epoch).
     b.hincrby('h', 'hits', 5);
     a.hincrby('h', 'hits', 1);
-    const fromA = a.ops.splice(0);
-    a.receive(b.ops.splice(0));
-    b.receive(fromA);
+    exchange(a, b);
     assert.equal(a.hget('h', 'hits'), '6');
     assert.equal(b.hget('h', 'hits'), '6');
   });
@@ -377,9 +380,7 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     // b kept the history; both count ann again at once (each starts a new epoch).
     b.zincrby('board', 'ann', 5);
     a.zincrby('board', 'ann', 1);
-    const fromA = a.ops.splice(0);
-    a.receive(b.ops.splice(0));
-    b.receive(fromA);
+    exchange(a, b);
     assert.equal(a.zscore('board', 'ann'), 6);
     assert.equal(b.zscore('board', 'ann'), 6);
     assert.equal(a.zscore('board', 'bob'), undefined);
@@ -404,9 +405,7 @@ describe('Deleted counters are forgotten once stable (epochs keep replicas in ag
     assert.equal(a.engine.keyspace.forgottenCounters, 1);
     b.zincrby('board', 'gone', 5);
     a.zincrby('board', 'gone', 1);
-    const fromA = a.ops.splice(0);
-    a.receive(b.ops.splice(0));
-    b.receive(fromA);
+    exchange(a, b);
     assert.equal(a.zscore('board', 'gone'), 6);
     assert.equal(b.zscore('board', 'gone'), 6);
     assert.equal(a.zscore('board', 'keep'), 1);
