@@ -89,6 +89,14 @@ export function currentEpochFloor<T extends EpochCount>(floor: ReadonlyMap<strin
   return kept;
 }
 
+/** The delete floor once `origin` starts a new epoch: its old observation covers nothing any more. */
+export function floorForNewEpoch<T extends EpochCount>(floor: ReadonlyMap<string, T>, origin: string): ReadonlyMap<string, T> {
+  if (!floor.has(origin)) return floor;
+  const kept = new Map(floor);
+  kept.delete(origin);
+  return kept;
+}
+
 /** Whether `observation` covers every increment of `total` (same epoch, count reached). */
 export function covers(observation: EpochCount | undefined, total: EpochCount): boolean {
   return observation !== undefined && observation.epoch === total.epoch && observation.count >= total.count;

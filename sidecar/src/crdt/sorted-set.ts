@@ -1,3 +1,4 @@
+import { floorForNewEpoch } from './contributions.js';
 import { addDot, removeObservedDots, type DotSet } from './or-set-dots.js';
 import { memberKey } from './or-set.js';
 import {
@@ -5,6 +6,7 @@ import {
   scoreValue, type ScoreCounters, type ScoreTotals, type ScoreWrites,
 } from './sorted-set-score.js';
 import { createOrderTree, treeInsert, treeRemove, treeSize, type OrderTree } from './sorted-set-index.js';
+import { zsetTombstones } from './sorted-set-range.js';
 import { dotOf, maxStamp, stampOf, ZERO_STAMP, type Dot, type OpContext, type Stamp } from './stamp.js';
 
 /**
@@ -98,12 +100,7 @@ function applyIncr(state: ZsetState, effect: Extract<ZsetEffect, { type: 'zset.i
     const counters = entry.counters ?? { totals: NO_TOTALS, floor: NO_TOTALS, cache: null };
     const newEpoch = effect.newEpoch === true;
     counters.totals = addIncrement(counters.totals, ctx.origin, effect.delta, newEpoch ? ctx.seq : undefined);
-    if (newEpoch && counters.floor.has(ctx.origin)) {
-      // The old epoch's delete floor covers nothing any more.
-      const floor = new Map(counters.floor);
-      floor.delete(ctx.origin);
-      counters.floor = floor;
-    }
+    if (newEpoch) counters.floor = floorForNewEpoch(counters.floor, ctx.origin);
     // At most one cache can match the totals (each includes its own increment), so
     // keeping it only when it does makes the state independent of delivery order.
     counters.cache = countsKey(counters.totals) === effect.counts ? { score: effect.result, basis: effect.basis } : null;
@@ -195,7 +192,7 @@ export function isDeletedCounterZset(state: ZsetState): boolean {
 /** Removed members kept only for a history that may be forgotten once stable. */
 export function deadMemberNames(state: ZsetState): string[] {
   const names: string[] = [];
-  if (state.entries.size === treeSize(state.index)) return names;
+  if (zsetTombstones(state) === 0) return names;
   for (const [member, entry] of state.entries) if (isDeadEntry(entry)) names.push(member);
   return names;
 }

@@ -1,5 +1,5 @@
 import {
-  addContribution, allCovered, currentEpochFloor, joinContributions, NO_CONTRIBUTIONS, startsNewEpoch, unobserved, type Contributions,
+  addContribution, allCovered, currentEpochFloor, floorForNewEpoch, joinContributions, NO_CONTRIBUTIONS, startsNewEpoch, unobserved, type Contributions,
 } from './contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse, type LongDouble } from './long-double.js';
 import { parseInt64 } from './numeric.js';
@@ -86,11 +86,7 @@ export function applyStringEffect(register: StringRegister, effect: StringEffect
 
 function withIncrement(register: StringRegister, int: bigint, float: LongDouble | null, newEpoch: boolean, ctx: OpContext): StringRegister {
   const totals = addContribution(register.totals, ctx.origin, int, float, newEpoch ? ctx.seq : undefined);
-  if (!newEpoch || !register.deleted.has(ctx.origin)) return { ...register, totals };
-  // The old epoch's delete floor covers nothing any more.
-  const deleted = new Map(register.deleted);
-  deleted.delete(ctx.origin);
-  return { ...register, totals, deleted };
+  return newEpoch ? { ...register, totals, deleted: floorForNewEpoch(register.deleted, ctx.origin) } : { ...register, totals };
 }
 
 /** Whether `origin`'s next increment of this register starts a new epoch (contributions.ts). */
