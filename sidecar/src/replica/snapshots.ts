@@ -26,26 +26,45 @@ export function encodeState(engine: ReplicaEngine): Buffer[] {
   return chunks;
 }
 
-/** Installs decoded state chunks into an empty engine; returns the number of keys. */
+/**
+ * Installs state chunks held in memory into an empty engine, synchronously: no command
+ * or replicated batch can run between the first key and the last (a peer's full-state
+ * transfer swaps our state in one turn). Returns the number of keys.
+ */
+export function installStateNow(engine: ReplicaEngine, chunks: Iterable<Buffer>): number {
+  const installer = new StateInstaller(engine);
+  for (const chunk of chunks) installer.add(chunk);
+  return installer.keys;
+}
+
+/** Installs state chunks as they are read (a snapshot file at start-up). */
 export async function installState(engine: ReplicaEngine, chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<number> {
-  let first = true;
-  let keys = 0;
-  for await (const chunk of chunks) {
-    if (first) {
-      first = false;
+  const installer = new StateInstaller(engine);
+  for await (const chunk of chunks) installer.add(chunk);
+  return installer.keys;
+}
+
+/** The header chunk restores the vector and clock; every later chunk is a batch of keys. */
+class StateInstaller {
+  keys = 0;
+  private first = true;
+  constructor(private readonly engine: ReplicaEngine) {}
+
+  add(chunk: Buffer): void {
+    if (this.first) {
+      this.first = false;
       const header = decodeStateHeader(chunk);
       const vv = new Map<string, number>();
       for (const entry of header.versionVector ?? []) vv.set(entry.replica ?? '', Number(entry.seq ?? 0));
-      engine.restore(vv, Number(header.hlc ?? 0));
-      continue;
+      this.engine.restore(vv, Number(header.hlc ?? 0));
+      return;
     }
     for (const wire of decodeKeyBatch(chunk)) {
       const { key, record } = keyFromWire(wire);
-      engine.keyspace.install(key, record);
-      keys += 1;
+      this.engine.keyspace.install(key, record);
+      this.keys += 1;
     }
   }
-  return keys;
 }
 
 export async function saveSnapshot(dir: string, lsn: number, engine: ReplicaEngine, logger: OpLogLogger): Promise<{ bytes: number; keys: number }> {

@@ -4,7 +4,7 @@ import { vvDominates } from '../crdt/version-vector.js';
 import type { OpLog } from '../oplog/index.js';
 import type { CausalBuffer } from '../replica/causal-buffer.js';
 import type { ReplicaEngine } from '../replica/engine.js';
-import { encodeState, installState } from '../replica/snapshots.js';
+import { encodeState, installStateNow } from '../replica/snapshots.js';
 import type { Operation } from '../store/effects.js';
 import type { LogIndex } from './log-index.js';
 import { readOpHeader } from './op-header.js';
@@ -66,23 +66,24 @@ export async function installPeerState(ctx: InstallContext, chunks: readonly Buf
   // state (e.g. an insert anchored on an element it collected), so none of them is lost.
   const previous = encodeState(engine);
   const previousIndex = index.save();
-  // From here on synchronous apart from microtasks: no command or batch runs in between.
+  // From here on synchronous: no command or replicated batch runs between clearing our
+  // state and the end of the swap (or of putting our state back).
   try {
-    const keys = await replaceState(ctx, chunks);
+    const keys = replaceState(ctx, chunks);
     index.resetAt(engine.vv);
     const reapplied = ctx.buffer.offer(missing);
     if (ctx.buffer.waiting > 0) throw new Error(`${ctx.buffer.waiting} of our operations could not be re-applied on the transferred state`);
     return { keys, reapplied };
   } catch (error) {
-    await replaceState(ctx, previous);
+    replaceState(ctx, previous);
     index.restore(previousIndex);
     throw new Error(`${(error as Error).message}; kept our own state`);
   }
 }
 
-async function replaceState(ctx: InstallContext, chunks: readonly Buffer[]): Promise<number> {
+function replaceState(ctx: InstallContext, chunks: readonly Buffer[]): number {
   ctx.engine.keyspace.clear();
   ctx.buffer.clear();
   ctx.engine.vv.clear();
-  return installState(ctx.engine, chunks);
+  return installStateNow(ctx.engine, chunks);
 }
