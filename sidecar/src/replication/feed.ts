@@ -49,6 +49,10 @@ export class Feed {
   readonly held = new Map<string, number>();
   /** The incarnations the caller's latest report named (replica/stability.ts). */
   incarnations: ReadonlyMap<string, string> = new Map();
+  /** Origins the caller's latest report says reach it on a live stream of their own: not relayed (see step). */
+  private directOrigins: ReadonlySet<string> = new Set();
+  /** Per origin, the highest seq sent on this stream: a record is never sent twice on it. */
+  private readonly sentSeq = new Map<string, number>();
   /** The vector of the full state we sent it (its ops are not sent again; not an ack). */
   private readonly stateSent = new Map<string, number>();
   lastHeardAt = Date.now();
@@ -93,6 +97,7 @@ export class Feed {
       vvMergeInto(this.held, vvFromWire(message.versionVector));
       vvMergeInto(this.held, vvFromWire(message.heldVersionVector));
       this.incarnations = incarnationsFromWire(message.incarnations);
+      this.directOrigins = new Set(message.directOrigins);
       this.host.acked(this);
       return;
     }
@@ -108,6 +113,7 @@ export class Feed {
     vvMergeInto(this.held, vvFromWire(hello.versionVector));
     vvMergeInto(this.held, vvFromWire(hello.heldVersionVector ?? []));
     this.incarnations = incarnationsFromWire(hello.incarnations ?? []);
+    this.directOrigins = new Set(hello.directOrigins ?? []);
     this.host.opened(this);
     this.send({ kind: 'membership', ...this.host.membership() });
     this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_MS);
@@ -147,32 +153,57 @@ export class Feed {
   }
 
   /**
-   * One pump step. Our own ops go out at once; ops of other origins (relays) wait
-   * RELAY_DELAY_MS and go only if the caller has not acknowledged them by then: in a full
-   * mesh it gets them from their origin directly, so relaying everything would multiply
-   * the traffic by the cluster size, while a caller cut off from an origin still gets its
-   * ops through us a moment later (DESIGN.md §6: partial connectivity converges).
+   * One pump step. Our own ops go out at once. Ops of other origins (relays) wait
+   * RELAY_DELAY_MS and go only if the caller has not acknowledged them by then, and never
+   * while the caller reports a live stream from their origin (`directOrigins`): in a full
+   * mesh it gets them from there, so relaying would multiply the traffic by the cluster
+   * size, and a receiver that lags under load (its acks late) would be sent everything
+   * twice, falling further behind. A caller cut off from an origin stops reporting it
+   * (PeerLink.directOrigin) and then gets its ops through us (DESIGN.md §6: partial
+   * connectivity converges).
    */
   private async step(): Promise<void> {
     const recent = this.host.index().recent;
-    if (this.sentLsn + 1 < recent.firstLsn && this.sentLsn < this.host.log.lastLsn) return this.fromDisk();
-    if (this.ownLsn < recent.lastLsn) {
-      const records = recent.after(Math.max(this.ownLsn, this.sentLsn), MAX_OPS_PER_MESSAGE);
+    const ownFrom = Math.max(this.ownLsn, this.sentLsn);
+    if (ownFrom < recent.lastLsn && ownFrom + 1 >= recent.firstLsn) {
+      const records = recent.after(ownFrom, MAX_OPS_PER_MESSAGE);
       this.ownLsn = records[records.length - 1]?.lsn ?? this.ownLsn;
       return this.sendRecords(records.filter((r) => r.origin === this.host.engine.replicaId));
     }
+    if (this.sentLsn + 1 < recent.firstLsn && this.sentLsn < this.host.log.lastLsn) return this.fromDisk();
     const dueBefore = Date.now() - RELAY_DELAY_MS;
     const pending = recent.after(this.sentLsn, MAX_OPS_PER_MESSAGE);
     // Append times never decrease along the ring, so the due records are a prefix.
     let dueCount = 0;
     while (dueCount < pending.length && pending[dueCount]!.at <= dueBefore) dueCount += 1;
-    if (dueCount > 0) {
-      const due = pending.slice(0, dueCount);
-      this.sentLsn = due[dueCount - 1]!.lsn;
-      return this.sendRecords(due.filter((r) => r.origin !== this.host.engine.replicaId || r.lsn > this.ownLsn));
-    }
+    const due = pending.slice(0, dueCount);
+    const handled = this.advancePast(due);
+    await this.sendRecords(due.filter((r) => this.relayable(r)));
+    if (handled > 0) return;
+    // Nothing due, or the first due record waits for its origin's own stream: look again later.
     const next = pending[0];
-    return this.idle(next === undefined ? undefined : next.at + RELAY_DELAY_MS - Date.now());
+    return this.idle(dueCount > 0 ? RELAY_DELAY_MS : next === undefined ? undefined : next.at + RELAY_DELAY_MS - Date.now());
+  }
+
+  /**
+   * Marks the records handled up to the first one held back for its origin's own stream
+   * (`sentLsn` only moves past what was sent or needs no sending); returns how many.
+   */
+  private advancePast(records: readonly LogRecord[]): number {
+    let handled = 0;
+    while (handled < records.length && !this.heldBack(records[handled]!)) handled += 1;
+    if (handled > 0) this.sentLsn = records[handled - 1]!.lsn;
+    return handled;
+  }
+
+  /** A record of another origin the caller lacks but gets on a live stream from that origin. */
+  private heldBack(record: LogRecord): boolean {
+    return record.origin !== this.host.engine.replicaId && this.directOrigins.has(record.origin) && (this.acked.get(record.origin) ?? 0) < record.seq;
+  }
+
+  /** Whether the relay pass sends the record: not held back, and not one of ours already sent. */
+  private relayable(record: LogRecord): boolean {
+    return record.origin === this.host.engine.replicaId ? record.lsn > this.ownLsn : !this.heldBack(record);
   }
 
   /** Wakes the pump once per event-loop turn, so one turn's ops travel in one batch. */
@@ -230,12 +261,14 @@ export class Feed {
       await new Promise((resolve) => setTimeout(resolve, 10));
       return;
     }
-    for (let i = 0; i < records.length && !this.closed; i += MAX_OPS_PER_MESSAGE) {
-      const slice = records.slice(i, i + MAX_OPS_PER_MESSAGE);
-      this.sentLsn = slice[slice.length - 1]!.lsn;
-      await this.sendRecords(slice.filter((r) => r.lsn > this.ownLsn || r.origin !== this.host.engine.replicaId));
+    const handled = this.advancePast(records);
+    const sendable = records.filter((r) => this.relayable(r));
+    for (let i = 0; i < sendable.length && !this.closed; i += MAX_OPS_PER_MESSAGE) {
+      await this.sendRecords(sendable.slice(i, i + MAX_OPS_PER_MESSAGE));
     }
-    this.ownLsn = Math.max(this.ownLsn, this.sentLsn);
+    this.ownLsn = Math.max(this.ownLsn, records[records.length - 1]!.lsn);
+    // Held back at the window's first record: its origin's stream delivers it; look again later.
+    if (handled === 0) await new Promise((resolve) => setTimeout(resolve, RELAY_DELAY_MS));
   }
 
   private async sendRecords(records: readonly LogRecord[]): Promise<void> {
@@ -243,8 +276,10 @@ export class Feed {
     let bytes = 0;
     const self = this.hello?.originId ?? '';
     for (const record of records) {
-      // Skip what the caller has (its own ops, ops it acknowledged getting elsewhere).
+      // Skip what the caller has (its own ops, ops it acknowledged getting elsewhere) or was sent.
       if (record.origin === self || (this.acked.get(record.origin) ?? 0) >= record.seq || (this.stateSent.get(record.origin) ?? 0) >= record.seq) continue;
+      if ((this.sentSeq.get(record.origin) ?? 0) >= record.seq) continue;
+      this.sentSeq.set(record.origin, record.seq);
       operations.push(record.bytes);
       bytes += record.bytes.length;
     }

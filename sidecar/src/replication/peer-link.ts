@@ -23,6 +23,8 @@ export interface LinkHost {
   heldVv(): ReadonlyMap<string, number>;
   /** The incarnation we last heard from, per replica (ourselves included): reported for GC. */
   incarnations(): ReadonlyMap<string, string>;
+  /** Origins whose ops reach us on a live stream of ours from their replica: reported so peers need not relay them. */
+  directOrigins(): string[];
   credentials(peer: PeerInfo): grpc.ChannelCredentials;
   /** Applies a decoded batch (causal buffer); throws to refuse the stream. */
   applyOps(peer: PeerInfo, ops: Operation[]): void;
@@ -33,6 +35,11 @@ export interface LinkHost {
 }
 
 const BACKOFF_MIN_MS = 100;
+/**
+ * A stream silent this long no longer counts as delivering its origin's ops directly
+ * (heartbeats come every second): peers then relay that origin's ops to us again.
+ */
+const DIRECT_SILENCE_MS = 2500;
 const BACKOFF_MAX_MS = 2000;
 const ACK_DELAY_MS = 5;
 const ACK_EVERY_MS = 1000;
@@ -193,13 +200,19 @@ export class PeerLink {
   }
 
   /** What the hello and every ack tell the callee: our vectors (acks, GC) and the incarnations we heard from. */
-  private report(): { versionVector: WireVvEntry[]; durableVersionVector: WireVvEntry[]; heldVersionVector: WireVvEntry[]; incarnations: WireIncarnation[] } {
+  private report(): { versionVector: WireVvEntry[]; durableVersionVector: WireVvEntry[]; heldVersionVector: WireVvEntry[]; incarnations: WireIncarnation[]; directOrigins: string[] } {
     return {
       versionVector: vvToWire(this.host.vv()),
       durableVersionVector: vvToWire(this.host.durableVv()),
       heldVersionVector: vvToWire(this.host.heldVv()),
       incarnations: incarnationsToWire(this.host.incarnations()),
+      directOrigins: this.host.directOrigins(),
     };
+  }
+
+  /** The origin whose ops this stream carries straight from their replica, while it is live. */
+  directOrigin(now: number): string | undefined {
+    return directOriginOf(this, now);
   }
 
   /**
@@ -269,4 +282,12 @@ export class PeerLink {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.teardown();
   }
+}
+
+/**
+ * The origin (incarnation) a link receives ops from directly, or undefined when it does not
+ * now: not streaming, its origin not known yet (no heartbeat), or silent DIRECT_SILENCE_MS.
+ */
+export function directOriginOf(link: Pick<PeerLink, 'state' | 'lastHeardAt' | 'calleeOrigin'>, now: number): string | undefined {
+  return link.state === 'streaming' && now - link.lastHeardAt < DIRECT_SILENCE_MS ? link.calleeOrigin : undefined;
 }

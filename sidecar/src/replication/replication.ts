@@ -106,6 +106,7 @@ export class Replication {
       durableVv: () => this.durable?.current() ?? new Map(),
       heldVv: () => this.buffer.held(),
       incarnations: () => this.incarnations(),
+      directOrigins: () => this.directOrigins(),
       credentials: (peer) => this.tls?.clientCredentials(peer.id, peer.address, peer.serverName) ?? grpc.credentials.createInsecure(),
       applyOps: (peer, ops) => this.applyOps(peer, ops),
       installState: (peer, chunks) => this.installFullState(peer, chunks),
@@ -332,6 +333,17 @@ export class Replication {
     const incarnations = new Map([[this.deps.config.replicaId, this.originId]]);
     for (const record of records) if (record.heldFrom !== '') incarnations.set(record.info.id, record.heldFrom);
     return incarnations;
+  }
+
+  /** Origins whose ops reach us on a live stream straight from their replica (peers need not relay them). */
+  private directOrigins(): string[] {
+    const now = Date.now();
+    const origins: string[] = [];
+    for (const record of this.records.values()) {
+      const origin = record.link?.directOrigin(now);
+      if (origin !== undefined) origins.push(origin);
+    }
+    return origins;
   }
 
   private acked(feed: Feed): void {

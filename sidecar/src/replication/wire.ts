@@ -25,6 +25,8 @@ export interface HelloMsg {
   incarnations?: WireIncarnation[];
   /** Optional behaviours the caller's version has (replica/features.ts FEATURES). Absent: none (an older version). */
   features?: string[];
+  /** Origins whose ops reach the caller on a live stream from their own replica. Absent: none (relay everything). */
+  directOrigins?: string[];
 }
 
 export interface WireIncarnation {
@@ -39,7 +41,7 @@ export interface PeerEntryMsg {
 
 export type ReplicationMessage =
   | { readonly kind: 'hello'; readonly hello: HelloMsg }
-  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[]; readonly durableVersionVector: WireVvEntry[]; readonly heldVersionVector: WireVvEntry[]; readonly incarnations: WireIncarnation[] }
+  | { readonly kind: 'ack'; readonly versionVector: WireVvEntry[]; readonly durableVersionVector: WireVvEntry[]; readonly heldVersionVector: WireVvEntry[]; readonly incarnations: WireIncarnation[]; readonly directOrigins: string[] }
   | { readonly kind: 'ops'; readonly operations: Buffer[] }
   | { readonly kind: 'state'; readonly chunk: Buffer; readonly last: boolean }
   | { readonly kind: 'membership'; readonly peers: PeerEntryMsg[]; readonly removed: string[] }
@@ -56,7 +58,7 @@ const type = (): ReturnType<typeof messageType> => messageType('ReplicationMessa
 function toWire(message: ReplicationMessage): Record<string, unknown> {
   switch (message.kind) {
     case 'hello': return { hello: message.hello };
-    case 'ack': return { ack: { versionVector: message.versionVector, durableVersionVector: message.durableVersionVector, heldVersionVector: message.heldVersionVector, incarnations: message.incarnations } };
+    case 'ack': return { ack: { versionVector: message.versionVector, durableVersionVector: message.durableVersionVector, heldVersionVector: message.heldVersionVector, incarnations: message.incarnations, directOrigins: message.directOrigins } };
     case 'ops': return { ops: { operations: message.operations } };
     case 'state': return { state: { chunk: message.chunk, last: message.last } };
     case 'membership': return { membership: { peers: message.peers, removed: message.removed } };
@@ -127,11 +129,11 @@ export function parseMessage(buffer: Buffer): ReplicationMessage {
   }
   if (decoded.hello !== undefined) {
     const h = obj(decoded.hello);
-    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector), heldVersionVector: parseVv(h.heldVersionVector), incarnations: parseIncarnations(h.incarnations), features: list(h.features).map(str) } };
+    return { kind: 'hello', hello: { originId: str(h.originId), replicaId: str(h.replicaId), versionVector: parseVv(h.versionVector), address: str(h.address), protocolVersion: num(h.protocolVersion), durableVersionVector: parseVv(h.durableVersionVector), heldVersionVector: parseVv(h.heldVersionVector), incarnations: parseIncarnations(h.incarnations), features: list(h.features).map(str), directOrigins: list(h.directOrigins).map(str) } };
   }
   if (decoded.ack !== undefined) {
     const a = obj(decoded.ack);
-    return { kind: 'ack', versionVector: parseVv(a.versionVector), durableVersionVector: parseVv(a.durableVersionVector), heldVersionVector: parseVv(a.heldVersionVector), incarnations: parseIncarnations(a.incarnations) };
+    return { kind: 'ack', versionVector: parseVv(a.versionVector), durableVersionVector: parseVv(a.durableVersionVector), heldVersionVector: parseVv(a.heldVersionVector), incarnations: parseIncarnations(a.incarnations), directOrigins: list(a.directOrigins).map(str) };
   }
   if (decoded.ops !== undefined) return { kind: 'ops', operations: list(obj(decoded.ops).operations).map(bytes) };
   if (decoded.state !== undefined) {

@@ -70,6 +70,15 @@ export class FaultCluster {
     this.toxics.add(name);
   }
 
+  /**
+   * A toxic on what `to` sends `from` over the stream `from` opened to it (`to`'s ops,
+   * heartbeats and membership), nothing else: one slow or silent direction of one link.
+   */
+  async degradeFeed(from: string, to: string, name: string, toxic: Toxic): Promise<void> {
+    await this.proxy.addToxic(linkName(from, to), name, 'downstream', toxic);
+    this.toxics.add(name);
+  }
+
   /** Every link enabled and clean again. */
   async heal(): Promise<void> {
     await this.proxy.reset();
