@@ -153,10 +153,13 @@ export class PeerLink {
   private decodeBatch(operations: readonly Buffer[]): Operation[] {
     const vv = this.host.vv();
     const ops: Operation[] = [];
-    for (const bytes of operations) {
-      const header = readOpHeader(bytes);
+    for (const received of operations) {
+      const header = readOpHeader(received);
       if (header === undefined) throw new MalformedOperationError('operation without a valid origin/seq');
       if ((vv.get(header.origin) ?? 0) >= header.seq) continue;
+      // Decoded values are views of the bytes they come from: of this op's own copy, not
+      // of the whole received message, which a stored value would otherwise keep alive.
+      const bytes = Buffer.from(received);
       const op = decodeOperation(bytes);
       rememberEncoding(op, bytes);
       ops.push(op);
