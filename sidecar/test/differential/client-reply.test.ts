@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Sidecar } from '../../src/app/sidecar.js';
 import { pick, prng, type Command } from '../support/differential.js';
 import { RawClient } from '../support/raw-client.js';
+import { encodeCommand } from '../support/resp-frame.js';
 import { RawStream } from '../support/raw-stream.js';
 import { RedisServerProcess } from '../support/redis-server.js';
 import { startSidecar } from '../support/sidecar.js';
@@ -221,32 +222,24 @@ describe('differential: CLIENT REPLY against a real redis-server', function () {
 
   describe('where the sidecar differs from Redis on purpose', () => {
     it('OFF or SKIP queued in MULTI drops the whole EXEC reply (Redis sends an array header that miscounts)', async () => {
-      const { bytes } = await (async () => {
-        const stream = await RawStream.connect(sidecar.resp.port);
-        try {
-          stream.send([
-            ['multi'], ['client', 'reply', 'off'], ['ping', 'a'], ['exec'], ['client', 'reply', 'on'],
-            ['multi'], ['client', 'reply', 'skip'], ['ping', 'b'], ['exec'], ['ping', 'skipped'], ['ping', 'c'], ...TERMINATOR,
-          ]);
-          return await stream.readUntil(TERMINATOR_REPLY);
-        } finally {
-          stream.close();
-        }
-      })();
+      const bytes = await exchange(sidecar.resp.port, [
+        ['multi'], ['client', 'reply', 'off'], ['ping', 'a'], ['exec'], ['client', 'reply', 'on'],
+        ['multi'], ['client', 'reply', 'skip'], ['ping', 'b'], ['exec'], ['ping', 'skipped'], ['ping', 'c'],
+      ], true);
       assert.equal(bytes.toString('latin1'), `+OK\r\n+QUEUED\r\n+QUEUED\r\n+OK\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n$1\r\nc\r\n+RESET\r\n${TERMINATOR_REPLY.toString('latin1')}`);
     });
 
-    for (const [name, trailer] of [['QUIT', ['quit']], ['a protocol error', undefined]] as const) {
+    const closers: [string, Buffer][] = [
+      ['QUIT', encodeCommand(['quit'])],
+      // An invalid bulk length: Redis's "Protocol error: invalid bulk length".
+      ['a protocol error', Buffer.from('*1\r\n$x\r\n', 'latin1')],
+    ];
+    for (const [name, request] of closers) {
       it(`${name} while OFF closes the connection without a reply (Redis keeps it open)`, async () => {
         const stream = await RawStream.connect(sidecar.resp.port);
         try {
-          if (trailer === undefined) {
-            stream.send([['client', 'reply', 'off']]);
-            // An invalid bulk length: Redis's "Protocol error: invalid bulk length".
-            stream.sendRaw(Buffer.from('*1\r\n$x\r\n', 'latin1'));
-          } else {
-            stream.send([['client', 'reply', 'off'], trailer]);
-          }
+          stream.send([['client', 'reply', 'off']]);
+          stream.sendRaw(request);
           const { bytes, closed } = await stream.readUntil(undefined);
           assert.equal(closed, true);
           assert.equal(bytes.length, 0);
