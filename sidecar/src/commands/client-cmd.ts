@@ -3,13 +3,14 @@ import { argInt, keyOf, lower } from './args.js';
 import type { Client } from './client.js';
 import { ERR_SYNTAX } from './errors.js';
 import type { ExecContext } from './exec-context.js';
+import { REPLY_OFF, REPLY_SKIP, REPLY_SKIP_NEXT } from './reply-flags.js';
 import { containerCommand, helpReply } from './server.js';
 import { sessionOf, subscriptionCount } from './session.js';
 import { command, NO_KEYS, type CommandFlag, type CommandSpec } from './spec.js';
 
 /**
  * CLIENT subcommands (Redis 7.0 networking.c clientCommand): SETNAME GETNAME ID INFO LIST
- * NO-EVICT KILL, plus SETINFO from Redis 7.2 (client libraries send it on connect).
+ * NO-EVICT KILL REPLY, plus SETINFO from Redis 7.2 (client libraries send it on connect).
  */
 
 export const ERR_CLIENT_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.');
@@ -17,9 +18,14 @@ export const ERR_CLIENT_NAME = error('ERR Client names cannot contain spaces, ne
 /** Per-client flags the Client interface does not carry (kept here, dropped with the client). */
 const noEvict = new WeakSet<Client>();
 
-/** Clears what RESET clears of the state kept in this file (no-evict). */
+/**
+ * Clears what RESET clears of the client state CLIENT sets: no-evict, and CLIENT REPLY
+ * OFF and SKIP_NEXT (clearClientConnectionState). SKIP stays, so after CLIENT REPLY SKIP
+ * the RESET's own reply is still dropped, as in Redis.
+ */
 export function resetClientState(client: Client): void {
   noEvict.delete(client);
+  client.replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT);
 }
 
 /** validateClientAttr: printable ASCII without spaces ('!'..'~'). */
@@ -125,6 +131,32 @@ function clientNoEvict(ctx: ExecContext, args: readonly Buffer[]): Reply {
   return OK;
 }
 
+/**
+ * CLIENT REPLY ON|OFF|SKIP (reply-flags.ts). ON answers OK; OFF and SKIP answer nothing.
+ * Redis adds no reply for them; here they return OK and the flags they set drop it: OFF
+ * drops its own reply with all later ones, and SKIP sets SKIP for itself as well as
+ * SKIP_NEXT for the command after it. SKIP is ignored while replies are OFF.
+ *
+ * Queued in MULTI, OFF or SKIP makes Redis send an EXEC array that counts a reply it
+ * never writes, which breaks RESP framing; here they drop the whole EXEC reply instead.
+ */
+function clientReply(ctx: ExecContext, args: readonly Buffer[]): Reply {
+  const { client } = ctx;
+  switch (lower(args[2])) {
+    case 'on':
+      client.replyFlags &= ~(REPLY_OFF | REPLY_SKIP);
+      return OK;
+    case 'off':
+      client.replyFlags |= REPLY_OFF;
+      return OK;
+    case 'skip':
+      if ((client.replyFlags & REPLY_OFF) === 0) client.replyFlags |= REPLY_SKIP | REPLY_SKIP_NEXT;
+      return OK;
+    default:
+      return ERR_SYNTAX;
+  }
+}
+
 /** CLIENT SETINFO LIB-NAME|LIB-VER value (Redis 7.2 clientSetinfoCommand). */
 function clientSetinfo(ctx: ExecContext, args: readonly Buffer[]): Reply {
   const attr = keyOf(args[2]);
@@ -217,6 +249,7 @@ const CLIENT_HELP = [
   '    * SKIPME (YES|NO)', '      Skip killing current connection (default: yes).',
   'LIST [options ...]', '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)', '      Return clients of specified type.',
+  'REPLY (ON|OFF|SKIP)', '    Control the replies sent to the current connection.',
   'SETNAME <name>', '    Assign the name <name> to the current connection.',
   'SETINFO <option> <value>', '    Set client meta attr. Options are:',
   '    * LIB-NAME: the client lib name.', '    * LIB-VER: the client lib version.',
@@ -235,6 +268,7 @@ export const clientCommands: CommandSpec[] = [
     command('client|list', -2, ADMIN, NO_KEYS, 'connection', 'Lists open connections', clientList, '2.4.0'),
     command('client|no-evict', 3, ADMIN, NO_KEYS, 'connection', 'Sets the client eviction mode of the connection', clientNoEvict, '7.0.0'),
     command('client|setinfo', 4, CONN, NO_KEYS, 'connection', 'Sets information specific to the client or connection', clientSetinfo, '7.2.0'),
+    command('client|reply', 3, CONN, NO_KEYS, 'connection', 'Instructs the server whether to reply to commands', clientReply, '3.2.0'),
     command('client|kill', -3, ADMIN, NO_KEYS, 'connection', 'Terminates open connections', clientKill, '2.4.0'),
     command('client|help', 2, ['loading', 'stale'], NO_KEYS, 'connection', 'Returns helpful text about the different subcommands', () => helpReply('CLIENT', CLIENT_HELP), '5.0.0'),
   ]),

@@ -1,4 +1,5 @@
 import type { Reply } from '../resp/reply.js';
+import type { ReplyFlags } from './reply-flags.js';
 
 /**
  * What the command layer needs from one client connection. The network layer
@@ -22,6 +23,11 @@ export interface Client {
   authenticated: boolean;
   /** Name of the last command executed (CLIENT LIST cmd=). */
   lastCommand: string;
+  /**
+   * CLIENT REPLY OFF|SKIP state (reply-flags.ts): set by the command layer; the network
+   * layer drops the replies `replyDropped` names and steps it as each command ends.
+   */
+  replyFlags: ReplyFlags;
   /** Per-connection state owned by the command layer (MULTI queue, WATCH, subscriptions). */
   session: unknown;
   /**

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { BLOCKED, type Client, type CommandSink } from '../commands/client.js';
+import { REPLY_ON, replyDropped, replyFlagsAfterCommand, type ReplyFlags } from '../commands/reply-flags.js';
 import { RequestDecoder } from '../resp/decoder.js';
 import { encodeReply } from '../resp/encoder.js';
 import type { RequestLimits } from '../resp/limits.js';
@@ -48,6 +49,7 @@ export class Connection implements Client {
   libVersion = '';
   authenticated: boolean;
   lastCommand = '';
+  replyFlags: ReplyFlags = REPLY_ON;
   session: unknown = undefined;
 
   private readonly decoder: RequestDecoder;
@@ -103,7 +105,7 @@ export class Connection implements Client {
     this.blocked = false;
     // Like any command reply, released only once its op is durable (the group commit
     // under appendfsync always): the woken command popped or moved something.
-    encodeReply(this.out, reply, this.protocol);
+    this.commandReply(reply);
     this.endBatch();
     // Resume the pipelined input after the caller's turn, as Redis does for
     // unblocked clients in beforeSleep, so commands never nest inside another's.
@@ -161,13 +163,24 @@ export class Connection implements Client {
       stats.totalCommands++;
       const reply = sink.execute(this, args);
       if (reply === BLOCKED) this.blocked = true;
-      else encodeReply(this.out, reply, this.protocol);
+      // Without CLIENT REPLY OFF|SKIP (the usual case) a reply costs one comparison more.
+      else if (this.replyFlags === REPLY_ON) encodeReply(this.out, reply, this.protocol);
+      else this.commandReply(reply);
       if (this.out.size >= BATCH_BYTES) this.endBatch();
     }
     this.endBatch();
     this.executing = false;
     this.stalled = this.queuedBytes >= QUEUE_BYTES;
     if (this.closing) this.writeReleased();
+  }
+
+  /**
+   * Encodes the reply of a command that has ended, unless CLIENT REPLY OFF|SKIP drops it,
+   * then steps the reply flags on to the next command (Redis: resetClient).
+   */
+  private commandReply(reply: Reply): void {
+    if (!replyDropped(this.replyFlags, reply)) encodeReply(this.out, reply, this.protocol);
+    this.replyFlags = replyFlagsAfterCommand(this.replyFlags);
   }
 
   /** Queues what the loop encoded and asks the sink when it may be written. */
@@ -178,12 +191,16 @@ export class Connection implements Client {
     this.host.sink.release(this.flushOne);
   }
 
-  /** A protocol error is answered after the replies before it, then the link closes. */
+  /**
+   * A protocol error is answered after the replies before it, then the link closes. Under
+   * CLIENT REPLY OFF the answer is dropped like any reply; the link still closes (Redis
+   * 7.0 drops the answer too but then keeps the link open, ignoring further input).
+   */
   private onDecoderStop(): void {
     const err = this.decoder.error;
     if (err === null) return;
     this.host.stats.protocolErrors++;
-    if (err.reply !== null) encodeReply(this.out, error(err.reply), this.protocol);
+    if (err.reply !== null) this.commandReply(error(err.reply));
     this.closing = true;
   }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { REPLY_OFF, REPLY_ON, REPLY_SKIP, REPLY_SKIP_NEXT } from '../../src/commands/reply-flags.js';
 import { createHarness, plain, textOf, wire } from './harness.js';
 
 /** Parses one CLIENT LIST line into its fields, in order. */
@@ -88,6 +89,22 @@ describe('CLIENT', () => {
     assert.deepEqual(plain(h.run(['client', 'no-evict', 'maybe'])), { error: 'ERR syntax error' });
   });
 
+  it('REPLY sets the flags the connection applies; RESET clears OFF and SKIP_NEXT, not SKIP', () => {
+    const h = createHarness();
+    assert.deepEqual(plain(h.run(['client', 'reply', 'OFF'])), 'OK');
+    assert.equal(h.client.replyFlags, REPLY_OFF);
+    assert.deepEqual(plain(h.run(['client', 'reply', 'skip'])), 'OK');
+    assert.equal(h.client.replyFlags, REPLY_OFF, 'SKIP is ignored while OFF');
+    assert.deepEqual(plain(h.run(['client', 'reply', 'on'])), 'OK');
+    assert.equal(h.client.replyFlags, REPLY_ON);
+    h.run(['client', 'reply', 'skip']);
+    assert.equal(h.client.replyFlags, REPLY_SKIP | REPLY_SKIP_NEXT, 'SKIP drops its own reply and the next');
+    h.run(['reset']);
+    assert.equal(h.client.replyFlags, REPLY_SKIP);
+    assert.deepEqual(plain(h.run(['client', 'reply', 'maybe'])), { error: 'ERR syntax error' });
+    assert.deepEqual(plain(h.run(['client', 'reply'])), { error: "ERR wrong number of arguments for 'client|reply' command" });
+  });
+
   it('SETINFO validates the attribute and its value', () => {
     const h = createHarness();
     assert.deepEqual(plain(h.run(['client', 'setinfo', 'lib-foo', 'x'])), { error: "ERR Unrecognized option 'lib-foo'" });
@@ -134,5 +151,6 @@ describe('CLIENT', () => {
     const help = plain(h.run(['client', 'help'])) as string[];
     assert.equal(help[0], 'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
     assert.ok(help.includes('SETNAME <name>'));
+    assert.ok(help.includes('REPLY (ON|OFF|SKIP)'));
   });
 });

@@ -9,6 +9,7 @@ import { flushCommands } from '../../src/commands/flush.js';
 import { infoCommands } from '../../src/commands/info.js';
 import { readStringValue, WRONG_TYPE } from '../../src/commands/lookup.js';
 import { PubSub } from '../../src/commands/pubsub-registry.js';
+import { REPLY_ON, type ReplyFlags } from '../../src/commands/reply-flags.js';
 import { pubsubCommands } from '../../src/commands/pubsub.js';
 import { REDIS_COMPAT_VERSION, type ServerConfig } from '../../src/commands/server-config.js';
 import { serverCommands } from '../../src/commands/server.js';
@@ -38,6 +39,7 @@ export class TestClient implements Client {
   libName = '';
   libVersion = '';
   lastCommand = '';
+  replyFlags: ReplyFlags = REPLY_ON;
   session: unknown = undefined;
   /** Out-of-band replies, in order (pub/sub confirmations and messages). */
   readonly pushes: Reply[] = [];
