@@ -64,6 +64,7 @@ class BenchClient implements Client {
   authenticated = true;
   lastCommand = '';
   session: unknown = undefined;
+  replyFlags = 0;
   push(): void {}
   unblock(): void {}
   closeAfterReply(): void {}
