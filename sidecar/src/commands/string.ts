@@ -1,7 +1,7 @@
 import { addContribution } from '../crdt/contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldIsFinite, ldParse } from '../crdt/long-double.js';
-import { inInt64, parseInt64 } from '../crdt/numeric.js';
-import { incrementStartsEpoch, observedTotals, stringValue, type StringRegister } from '../crdt/string-register.js';
+import { inInt64 } from '../crdt/numeric.js';
+import { incrementStartsEpoch, integerValue, observedTotals, stringValue, type StringRegister } from '../crdt/string-register.js';
 import { PERSIST_AT } from '../crdt/ttl-register.js';
 import { bulk, bulkOrNull, array, integer, NULL, OK, ONE, ZERO, type Reply } from '../resp/reply.js';
 import { argInt, keyOf, lower } from './args.js';
@@ -248,7 +248,7 @@ function newEpochFlag(ctx: ExecContext, register: StringRegister | undefined): {
 function incrementBy(ctx: ExecContext, key: string, delta: bigint): Reply {
   const state = asString(lookupWrite(ctx, key));
   if (state === WRONG_TYPE) return ERR_WRONGTYPE;
-  const current = state === undefined ? 0n : parseInt64(stringValue(state) ?? EMPTY);
+  const current = state === undefined ? 0n : integerValue(state);
   if (current === undefined) return ERR_NOT_INTEGER;
   const next = current + delta;
   if (!inInt64(next)) return ERR_OVERFLOW;

@@ -2,7 +2,7 @@ import {
   addContribution, allCovered, currentEpochFloor, floorForNewEpoch, joinContributions, NO_CONTRIBUTIONS, startsNewEpoch, unobserved, type Contributions,
 } from './contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse, type LongDouble } from './long-double.js';
-import { parseInt64 } from './numeric.js';
+import { inInt64, parseInt64 } from './numeric.js';
 import { compareStamps, maxStamp, observed, ZERO_STAMP, type Dot, type OpContext, type Stamp } from './stamp.js';
 
 /**
@@ -68,10 +68,8 @@ export function applyStringEffect(register: StringRegister, effect: StringEffect
   switch (effect.type) {
     case 'str.set':
       return withBaseWrite(register, effect.value, effect.observed, ctx);
-    case 'str.incr': {
-      const counted = withIncrement(register, effect.delta, null, effect.newEpoch === true, ctx);
-      return { ...counted, lastWrite: maxStamp(register.lastWrite, { hlc: ctx.hlc, replica: ctx.origin }) };
-    }
+    case 'str.incr':
+      return withIncrement(register, effect.delta, null, effect.newEpoch === true, ctx, maxStamp(register.lastWrite, { hlc: ctx.hlc, replica: ctx.origin }));
     case 'str.incrfloat': {
       const delta = ldParse(effect.delta) ?? ldFromBigInt(0n);
       const counted = withIncrement(register, 0n, delta, effect.newEpoch === true, ctx);
@@ -84,9 +82,11 @@ export function applyStringEffect(register: StringRegister, effect: StringEffect
   }
 }
 
-function withIncrement(register: StringRegister, int: bigint, float: LongDouble | null, newEpoch: boolean, ctx: OpContext): StringRegister {
+/** One more increment. `lastWrite`: the register's, or for INCR raised to the increment's own stamp (INCRBYFLOAT's base write raises it). */
+function withIncrement(register: StringRegister, int: bigint, float: LongDouble | null, newEpoch: boolean, ctx: OpContext, lastWrite = register.lastWrite): StringRegister {
   const totals = addContribution(register.totals, ctx.origin, int, float, newEpoch ? ctx.seq : undefined);
-  return newEpoch ? { ...register, totals, deleted: floorForNewEpoch(register.deleted, ctx.origin) } : { ...register, totals };
+  const deleted = newEpoch ? floorForNewEpoch(register.deleted, ctx.origin) : register.deleted;
+  return { kind: 'string', writes: register.writes, totals, deleted, lastWrite };
 }
 
 /** Whether `origin`'s next increment of this register starts a new epoch (contributions.ts). */
@@ -138,6 +138,28 @@ export function stringValue(register: StringRegister): Buffer | undefined {
   if (pending.float !== null) sum = ldAdd(sum, pending.float);
   return Buffer.from(ldFormat(sum), 'latin1');
 }
+
+/**
+ * The value as a 64-bit integer, exactly `parseInt64(stringValue(register))`, undefined
+ * when it is not one. INCR's hot path: a counter's value is computed as a number, not
+ * formatted into bytes and parsed back.
+ */
+export function integerValue(register: StringRegister): bigint | undefined {
+  if (register.totals.size > 0) {
+    const winner = winningWrite(register);
+    const pending = unobserved(register.totals, winner?.observed ?? NO_CONTRIBUTIONS, register.deleted);
+    if (pending.count > 0 && pending.float === null) {
+      const base = winner === undefined ? 0n : parseInt64(winner.value);
+      if (base !== undefined) {
+        const sum = base + pending.int;
+        return inInt64(sum) ? sum : undefined;
+      }
+    }
+  }
+  return parseInt64(stringValue(register) ?? EMPTY_VALUE);
+}
+
+const EMPTY_VALUE = Buffer.alloc(0);
 
 /** The counter totals a new write on this replica has observed (for `str.set.observed`). */
 export function observedTotals(register: StringRegister | undefined): Contributions {

@@ -4,7 +4,7 @@ import { addContribution } from '../../src/crdt/contributions.js';
 import { ldAdd, ldFormat, ldFromBigInt, ldParse } from '../../src/crdt/long-double.js';
 import { parseInt64 } from '../../src/crdt/numeric.js';
 import {
-  applyStringEffect, deleteStringObserved, EMPTY_STRING_REGISTER, incrementStartsEpoch, observedTotals, siblingValues, stringValue,
+  applyStringEffect, deleteStringObserved, EMPTY_STRING_REGISTER, incrementStartsEpoch, integerValue, observedTotals, siblingValues, stringValue,
   type StringEffect, type StringRegister,
 } from '../../src/crdt/string-register.js';
 import { actionsArb, assertConverged, ctxFor, RUNS, runSchedule, type CrdtDriver } from './or-set-replicas.js';
@@ -47,6 +47,23 @@ describe('string register (LWW + counter + MV siblings)', () => {
       const usable = actions.map((a) => ({ ...a, r: a.r % count }));
       assertConverged(driver, runSchedule(driver, count, usable));
     }), { numRuns: RUNS });
+  });
+
+  it('integerValue (INCR\'s shortcut) is exactly parseInt64 of the value, on every replica of any schedule', () => {
+    fc.assert(fc.property(fc.integer({ min: 3, max: 5 }), actionsArb(5, 40), (count, actions) => {
+      const states = runSchedule(driver, count, actions.map((a) => ({ ...a, r: a.r % count })));
+      for (const state of states) assert.equal(integerValue(state), parseInt64(stringValue(state) ?? b('')));
+    }), { numRuns: RUNS });
+  });
+
+  it('integerValue: concurrent increments past the int64 range are not an integer, as the formatted value is not', () => {
+    const max = 9223372036854775807n;
+    const base = applyStringEffect(EMPTY_STRING_REGISTER, { type: 'str.set', value: b(String(max - 1n)), observed: new Map() }, ctxFor('a', 1, 1));
+    const once = applyStringEffect(base, { type: 'str.incr', delta: 1n }, ctxFor('a', 2, 2, { a: 1 }));
+    assert.equal(integerValue(once), max);
+    const twice = applyStringEffect(once, { type: 'str.incr', delta: 1n }, ctxFor('b', 1, 3, { a: 1 }));
+    assert.equal(stringValue(twice)?.toString(), '9223372036854775808');
+    assert.equal(integerValue(twice), undefined);
   });
 
   it('behaves like a sequential Redis string when ops are not concurrent', () => {
