@@ -13,6 +13,13 @@ export const MAX_OPS_PER_MESSAGE = 512;
 const DISK_WINDOW = 8192;
 const HEARTBEAT_MS = 1000;
 const RELAY_DELAY_MS = 100;
+/**
+ * How long a relay waits for the receiver to get an op on its own live stream from the
+ * op's origin. Past that the op is relayed anyway: a link can be live (heartbeats keep
+ * arriving) yet too slow for the origin's write rate, and a faster path then catches the
+ * receiver up (a copy costs the receiver only a header read).
+ */
+const RELAY_HOLD_MS = 2000;
 
 export interface FeedHost {
   readonly engine: ReplicaEngine;
@@ -154,13 +161,13 @@ export class Feed {
 
   /**
    * One pump step. Our own ops go out at once. Ops of other origins (relays) wait
-   * RELAY_DELAY_MS and go only if the caller has not acknowledged them by then, and never
-   * while the caller reports a live stream from their origin (`directOrigins`): in a full
-   * mesh it gets them from there, so relaying would multiply the traffic by the cluster
-   * size, and a receiver that lags under load (its acks late) would be sent everything
-   * twice, falling further behind. A caller cut off from an origin stops reporting it
-   * (PeerLink.directOrigin) and then gets its ops through us (DESIGN.md §6: partial
-   * connectivity converges).
+   * RELAY_DELAY_MS and go only if the caller has not acknowledged them by then, and wait
+   * up to RELAY_HOLD_MS more while the caller reports a live stream from their origin
+   * (`directOrigins`): in a full mesh it gets them from there, so relaying would multiply
+   * the traffic by the cluster size, and a receiver that lags under load (its acks late)
+   * would be sent everything twice, falling further behind. A caller cut off from an
+   * origin stops reporting it (PeerLink.directOrigin) and then gets its ops through us
+   * (DESIGN.md §6: partial connectivity converges).
    */
   private async step(): Promise<void> {
     const recent = this.host.index().recent;
@@ -196,9 +203,13 @@ export class Feed {
     return handled;
   }
 
-  /** A record of another origin the caller lacks but gets on a live stream from that origin. */
+  /**
+   * A recent record of another origin the caller lacks but gets on a live stream from
+   * that origin. Records read back from disk (`at` 0) are never recent.
+   */
   private heldBack(record: LogRecord): boolean {
-    return record.origin !== this.host.engine.replicaId && this.directOrigins.has(record.origin) && (this.acked.get(record.origin) ?? 0) < record.seq;
+    return record.origin !== this.host.engine.replicaId && this.directOrigins.has(record.origin) && (this.acked.get(record.origin) ?? 0) < record.seq
+      && record.at > 0 && Date.now() - record.at < RELAY_HOLD_MS;
   }
 
   /** Whether the relay pass sends the record: not held back, and not one of ours already sent. */
@@ -261,14 +272,13 @@ export class Feed {
       await new Promise((resolve) => setTimeout(resolve, 10));
       return;
     }
-    const handled = this.advancePast(records);
+    // Records read back from disk are past any hold (heldBack): the whole window goes.
     const sendable = records.filter((r) => this.relayable(r));
+    this.sentLsn = records[records.length - 1]!.lsn;
     for (let i = 0; i < sendable.length && !this.closed; i += MAX_OPS_PER_MESSAGE) {
       await this.sendRecords(sendable.slice(i, i + MAX_OPS_PER_MESSAGE));
     }
-    this.ownLsn = Math.max(this.ownLsn, records[records.length - 1]!.lsn);
-    // Held back at the window's first record: its origin's stream delivers it; look again later.
-    if (handled === 0) await new Promise((resolve) => setTimeout(resolve, RELAY_DELAY_MS));
+    this.ownLsn = Math.max(this.ownLsn, this.sentLsn);
   }
 
   private async sendRecords(records: readonly LogRecord[]): Promise<void> {

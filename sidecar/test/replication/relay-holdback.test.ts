@@ -66,4 +66,31 @@ describe('replication: relays are held back while the receiver streams from the 
     const relayedWhileSilent = (await opsSent(r2!)) - beforeSilent;
     assert.ok(relayedWhileSilent >= 50, `r2 relayed ${relayedWhileSilent} ops while r3 heard nothing from r1 (expected at least r1's 50)`);
   });
+
+  it('a direct stream too narrow for the origin\'s writes (20 KB/s for 800 KB) does not hold the receiver back: the ops come through the third replica', async () => {
+    await cluster?.stop();
+    await proxy?.stop();
+    proxy = await Toxiproxy.start();
+    const faults = await FaultCluster.start(['r1', 'r2', 'r3'], proxy);
+    cluster = faults;
+    await faults.allAlive();
+    const [r1, r2, r3] = ['r1', 'r2', 'r3'].map((id) => faults.member(id));
+    // 20 KB/s from r1 to r3 while r1 writes 800 KB: r3's own stream from r1 needs 40 s for
+    // them. r2 relays once an op waited RELAY_HOLD_MS, or once r3's stream from r1 goes
+    // silent for 2.5 s (a big batch in flight), whichever comes first.
+    await faults.degradeFeed('r3', 'r1', 'narrow-r1-to-r3', { type: 'bandwidth', attributes: { rate: 20 } });
+    await sleep(2500);
+    const before = await opsSent(r2!);
+    for (let burst = 0; burst < 40; burst++) {
+      const pipeline = r1!.client.pipeline();
+      for (let i = 0; i < 20; i++) pipeline.set(`narrow:${burst}:${i}`, 'x'.repeat(1000));
+      await pipeline.exec();
+      await sleep(100);
+    }
+    const written = Date.now();
+    // Well under the 40 s the narrow link needs: only relays through r2 get them there in time.
+    await eventually('r3 has every write of r1 through r2', async () => (await keysWithPrefix(r3!, 'narrow')) === 800, 25000);
+    const relayed = (await opsSent(r2!)) - before;
+    assert.ok(relayed >= 100, `r2 relayed ${relayed} of r1's 800 ops to r3 (${Date.now() - written} ms after the writes)`);
+  });
 });
