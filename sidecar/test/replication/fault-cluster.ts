@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { connect, eventually, TestPki } from './cluster.js';
-import { freePort } from '../support/redis-server.js';
+import { freePorts } from '../support/redis-server.js';
 import { SidecarProcess, tempDir } from '../support/sidecar.js';
 import type { Toxic, Toxiproxy } from '../support/toxiproxy.js';
 import type { Target } from './typed-workload.js';
@@ -24,18 +24,21 @@ export class FaultCluster {
 
   static async start(ids: readonly string[], proxy: Toxiproxy, extraFlags: readonly string[] = []): Promise<FaultCluster> {
     const pki = new TestPki();
+    // Every port chosen at once, distinct: members bind theirs one after another.
+    const ports = await freePorts(ids.length * (ids.length + 2));
+    const nextPort = (): number => ports.pop()!;
     const replPorts = new Map<string, number>();
-    for (const id of ids) replPorts.set(id, await freePort());
+    for (const id of ids) replPorts.set(id, nextPort());
     const members: ProcessMember[] = [];
     for (const id of ids) {
       const peers: string[] = [];
       for (const peer of ids) {
         if (peer === id) continue;
-        const port = await proxy.createProxy(linkName(id, peer), `127.0.0.1:${replPorts.get(peer)!}`);
+        const port = await proxy.createProxy(linkName(id, peer), `127.0.0.1:${replPorts.get(peer)!}`, nextPort());
         peers.push(`${peer}=127.0.0.1:${port}`);
       }
       const flags = ['--replica-id', id, '--repl-port', String(replPorts.get(id)!), '--repl-bind', '127.0.0.1', '--peers', peers.join(','), '--appendfsync', 'always', ...pki.flags(id), ...extraFlags];
-      const proc = await SidecarProcess.start(flags, tempDir(id));
+      const proc = await SidecarProcess.start(flags, tempDir(id), { port: nextPort(), adminPort: nextPort() });
       members.push({ id, proc, client: quietClient(proc.port) });
     }
     return new FaultCluster(members, proxy);
@@ -105,10 +108,16 @@ export class FaultCluster {
   /** Waits until every replica streams with every peer again. */
   async allAlive(timeoutMs = 60000): Promise<void> {
     const expected = this.members.length - 1;
-    await eventually('all peers alive', async () => {
-      const alive = await Promise.all(this.members.map(async (m) => infoNumber(await m.client.info('replication'), 'crdt_peers_alive')));
-      return alive.every((n) => n === expected);
-    }, timeoutMs);
+    try {
+      await eventually('all peers alive', async () => {
+        const alive = await Promise.all(this.members.map(async (m) => infoNumber(await m.client.info('replication'), 'crdt_peers_alive')));
+        return alive.every((n) => n === expected);
+      }, timeoutMs);
+    } catch (error) {
+      // A replica that died (e.g. could not bind a port) says why in its last log lines.
+      const logs = this.members.map((m) => `==== ${m.id}\n${m.proc.output.split('\n').slice(-8).join('\n')}`).join('\n');
+      throw new Error(`${(error as Error).message}\n${logs}`);
+    }
   }
 
   /** What `id` says of its peers (CRDT.PEERS): link state and reconnect count per peer. */

@@ -14,6 +14,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `count` distinct free ports, all held at once while they are chosen: a cluster whose
+ * members bind their ports one after another cannot be handed the same port twice (a
+ * port one member binds late, freed by freePort, could otherwise go to another first).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((server) => {
+    const address = server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
 export async function waitForPort(port: number, timeoutMs = 10000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

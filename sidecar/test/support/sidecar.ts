@@ -33,9 +33,10 @@ export class SidecarProcess {
   output = '';
   private constructor(readonly port: number, readonly adminPort: number, readonly dataDir: string, private child: ChildProcess, private readonly args: string[]) {}
 
-  static async start(flags: readonly string[] = [], dataDir = tempDir('proc')): Promise<SidecarProcess> {
-    const port = await freePort();
-    const adminPort = await freePort();
+  /** `ports`: the client and admin ports to use (default: free ones now). */
+  static async start(flags: readonly string[] = [], dataDir = tempDir('proc'), ports?: { port: number; adminPort: number }): Promise<SidecarProcess> {
+    const port = ports?.port ?? await freePort();
+    const adminPort = ports?.adminPort ?? await freePort();
     const args = [SIDECAR_MAIN, '--port', String(port), '--admin-port', String(adminPort), '--data-dir', dataDir, '--replica-id', 'proc', '--log-format', 'json', ...flags];
     const proc = new SidecarProcess(port, adminPort, dataDir, SidecarProcess.spawn(args), args);
     proc.attach();

@@ -37,9 +37,9 @@ export class Toxiproxy {
     return new Toxiproxy(child, apiPort);
   }
 
-  /** A proxy listening on a free loopback port and forwarding to `upstream`; returns its port. */
-  async createProxy(name: string, upstream: string): Promise<number> {
-    const port = await freePort();
+  /** A proxy listening on `port` (default: a free one) on loopback, forwarding to `upstream`; returns its port. */
+  async createProxy(name: string, upstream: string, port?: number): Promise<number> {
+    port ??= await freePort();
     await this.request('POST', '/proxies', { name, listen: `127.0.0.1:${port}`, upstream, enabled: true });
     return port;
   }
