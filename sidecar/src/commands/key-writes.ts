@@ -1,7 +1,7 @@
 import { observedTotals } from '../crdt/string-register.js';
-import { expiresAt, PERSIST_AT } from '../crdt/ttl-register.js';
+import { expiresAt, PERSIST_AT, type TtlEntry } from '../crdt/ttl-register.js';
 import { stateOfKind } from '../store/key-record.js';
-import { isStateEmpty } from '../store/typed-state.js';
+import { isStateEmpty, type TypedState } from '../store/typed-state.js';
 import type { ExecContext } from './exec-context.js';
 
 /** What a string write does to the key's TTL: keep it, clear it, or set an absolute expiry (ms). */
@@ -22,7 +22,7 @@ export function writeString(ctx: ExecContext, key: string, value: Buffer, ttl: T
   let record = keyspace.record(key);
   let keptExpiry: number | undefined;
   // An emptied state of another type (kept for its stamp, key-record.ts) holds nothing to remove.
-  if (record !== undefined && record.states.some((state) => state.kind !== 'string' && !isStateEmpty(state))) {
+  if (record !== undefined && record.states.some(holdsOtherType)) {
     keptExpiry = ttl === 'keep' ? expiresAt(record.ttl) : undefined;
     deleteKey(ctx, key);
     record = keyspace.record(key);
@@ -33,8 +33,17 @@ export function writeString(ctx: ExecContext, key: string, value: Buffer, ttl: T
     engine.emit(key, { type: 'key.expire', at: ttl });
   } else if (ttl === 'keep') {
     if (keptExpiry !== undefined) engine.emit(key, { type: 'key.expire', at: keptExpiry });
-  } else if (record !== undefined && record.ttl.some((entry) => entry.at !== PERSIST_AT)) {
+  } else if (record !== undefined && record.ttl.length > 0 && record.ttl.some(isFiniteTtl)) {
     // Clearing a TTL the writer saw is a PERSIST write, so it beats a concurrent EXPIRE.
     engine.emit(key, { type: 'key.expire', at: PERSIST_AT });
   }
+}
+
+// Module-level predicates: SET's hot path allocates no closure for them.
+function holdsOtherType(state: TypedState): boolean {
+  return state.kind !== 'string' && !isStateEmpty(state);
+}
+
+function isFiniteTtl(entry: TtlEntry): boolean {
+  return entry.at !== PERSIST_AT;
 }

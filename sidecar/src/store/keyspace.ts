@@ -18,6 +18,13 @@ import type { TypedState } from './typed-state.js';
  */
 export class Keyspace {
   private readonly records = new Map<string, KeyRecord>();
+  /**
+   * The record last looked up: a write looks its key up three times (the command's read,
+   * its observed context, the apply), each a probe of a map as large as the keyspace.
+   * Cleared whenever a record leaves the map.
+   */
+  private lastKey: string | undefined;
+  private lastRecord: KeyRecord | undefined;
   private order: (string | undefined)[] = [];
   private holes = 0;
   /** Keys whose TTL register has a finite winner (the active expiry cycle samples these). */
@@ -92,12 +99,18 @@ export class Keyspace {
   }
 
   record(key: string): KeyRecord | undefined {
-    return this.records.get(key);
+    if (key === this.lastKey) return this.lastRecord;
+    const record = this.records.get(key);
+    if (record !== undefined) {
+      this.lastKey = key;
+      this.lastRecord = record;
+    }
+    return record;
   }
 
   /** The visible typed state, hiding keys whose TTL passed (`now` > expiry, as Redis). */
   lookup(key: string, now: number): TypedState | undefined {
-    const record = this.records.get(key);
+    const record = this.record(key);
     if (record === undefined) return undefined;
     if (record.ttl.length > 0 && isExpiredRecord(record, now)) return undefined;
     return visibleState(record);
@@ -105,27 +118,34 @@ export class Keyspace {
 
   /** True when the key has a state but its TTL passed (it needs an expiry delete). */
   isExpired(key: string, now: number): boolean {
-    const record = this.records.get(key);
+    const record = this.record(key);
     return record !== undefined && record.ttl.length > 0 && isExpiredRecord(record, now) && visibleState(record) !== undefined;
   }
 
   /** Applies an effect with its op's context; creates and forgets records as needed. */
   apply(key: string, effect: Effect, ctx: OpContext): void {
-    let record = this.records.get(key);
+    let record = this.record(key);
     if (record === undefined) {
       if (effect.type === 'key.del') return; // nothing observed, nothing to remove
       record = newRecord(this.order.length);
       this.order.push(key);
       this.records.set(key, record);
+      this.lastKey = key;
+      this.lastRecord = record;
     }
     const wasVisible = visibleState(record) !== undefined;
+    // `expiring` holds exactly the records with a finite TTL, so it changes only when that does.
+    const wasExpiring = record.ttl.length > 0 && expiresAt(record.ttl) !== undefined;
     noteTouchedMembers(record, effect);
     applyEffect(record, effect, ctx);
     if (!this.keepEmptyStates) pruneEmptyStates(record);
     const isVisible = visibleState(record) !== undefined;
     if (wasVisible !== isVisible) this.live += isVisible ? 1 : -1;
-    if (expiresAt(record.ttl) === undefined) this.expiring.delete(key);
-    else this.expiring.add(key);
+    const isExpiring = record.ttl.length > 0 && expiresAt(record.ttl) !== undefined;
+    if (wasExpiring !== isExpiring) {
+      if (isExpiring) this.expiring.add(key);
+      else this.expiring.delete(key);
+    }
     if ((effect.type === 'list.remove' || effect.type === 'key.del') && recordTombstones(record) > 0) this.noteTombstones(key);
     // HDEL, ZREM or DEL may leave a deleted counter in a hash or sorted set that lives on (dead-members.ts).
     if ((effect.type === 'hash.del' || effect.type === 'zset.remove' || effect.type === 'key.del') && this.forgetsCounters && mayHaveDeadMembers(record)) {
@@ -212,6 +232,8 @@ export class Keyspace {
 
   private forget(key: string, record: KeyRecord): void {
     this.records.delete(key);
+    this.lastKey = undefined;
+    this.lastRecord = undefined;
     this.expiring.delete(key);
     this.tombstoned.delete(key);
     this.order[record.slot] = undefined;
@@ -267,6 +289,8 @@ export class Keyspace {
   /** Drops everything (used only when loading a snapshot into a fresh store). */
   clear(): void {
     this.records.clear();
+    this.lastKey = undefined;
+    this.lastRecord = undefined;
     this.live = 0;
     this.order = [];
     this.holes = 0;
@@ -276,6 +300,8 @@ export class Keyspace {
 
   /** Installs a record decoded from a snapshot or a full-state transfer. */
   install(key: string, record: KeyRecord): void {
+    this.lastKey = undefined;
+    this.lastRecord = undefined;
     record.slot = this.order.length;
     this.order.push(key);
     this.records.set(key, record);
