@@ -7,19 +7,13 @@ import type { Logger } from '../observability/logger.js';
 import type { LogIndex } from './log-index.js';
 import { readOpHeader } from './op-header.js';
 import type { LogRecord } from './recent-ops.js';
+import { waitsForDirectStream, type RelayReceiver } from './relay-hold.js';
 import { incarnationsFromWire, vvFromWire, vvToWire, type HelloMsg, type Incoming, type PeerEntryMsg, type ReplicationMessage } from './wire.js';
 
 export const MAX_OPS_PER_MESSAGE = 512;
 const DISK_WINDOW = 8192;
 const HEARTBEAT_MS = 1000;
 const RELAY_DELAY_MS = 100;
-/**
- * How long a relay waits for the receiver to get an op on its own live stream from the
- * op's origin. Past that the op is relayed anyway: a link can be live (heartbeats keep
- * arriving) yet too slow for the origin's write rate, and a faster path then catches the
- * receiver up (a copy costs the receiver only a header read).
- */
-const RELAY_HOLD_MS = 2000;
 
 export interface FeedHost {
   readonly engine: ReplicaEngine;
@@ -46,7 +40,7 @@ class StopReplay extends Error {}
  * every op-log record it has not seen (all origins: relay), then the live tail, in
  * batches of up to 512 operations (everything appended in one turn goes together).
  */
-export class Feed {
+export class Feed implements RelayReceiver {
   hello: HelloMsg | undefined;
   /** What the caller has acknowledged (its hello vector merged with every ack). */
   readonly acked = new Map<string, number>();
@@ -57,7 +51,7 @@ export class Feed {
   /** The incarnations the caller's latest report named (replica/stability.ts). */
   incarnations: ReadonlyMap<string, string> = new Map();
   /** Origins the caller's latest report says reach it on a live stream of their own: not relayed (see step). */
-  private directOrigins: ReadonlySet<string> = new Set();
+  directOrigins: ReadonlySet<string> = new Set();
   /** Per origin, the highest seq sent on this stream: a record is never sent twice on it. */
   private readonly sentSeq = new Map<string, number>();
   /** The vector of the full state we sent it (its ops are not sent again; not an ack). */
@@ -166,7 +160,7 @@ export class Feed {
    * (`directOrigins`): in a full mesh it gets them from there, so relaying would multiply
    * the traffic by the cluster size, and a receiver that lags under load (its acks late)
    * would be sent everything twice, falling further behind. A caller cut off from an
-   * origin stops reporting it (PeerLink.directOrigin) and then gets its ops through us
+   * origin stops reporting it (relay-hold.ts) and then gets its ops through us
    * (DESIGN.md §6: partial connectivity converges).
    */
   private async step(): Promise<void> {
@@ -178,43 +172,37 @@ export class Feed {
       return this.sendRecords(records.filter((r) => r.origin === this.host.engine.replicaId));
     }
     if (this.sentLsn + 1 < recent.firstLsn && this.sentLsn < this.host.log.lastLsn) return this.fromDisk();
-    const dueBefore = Date.now() - RELAY_DELAY_MS;
+    const now = Date.now();
+    const dueBefore = now - RELAY_DELAY_MS;
     const pending = recent.after(this.sentLsn, MAX_OPS_PER_MESSAGE);
     // Append times never decrease along the ring, so the due records are a prefix.
     let dueCount = 0;
     while (dueCount < pending.length && pending[dueCount]!.at <= dueBefore) dueCount += 1;
-    const due = pending.slice(0, dueCount);
-    const handled = this.advancePast(due);
-    await this.sendRecords(due.filter((r) => this.relayable(r)));
+    // `sentLsn` moves only past what was sent or needs no sending: up to the first record
+    // held back for its origin's own stream. Due records of other origins after it still
+    // go (sentSeq keeps them from going twice).
+    let handled = dueCount;
+    const sendable: LogRecord[] = [];
+    for (let i = 0; i < dueCount; i++) {
+      const record = pending[i]!;
+      if (this.heldBack(record, now)) handled = Math.min(handled, i);
+      else if (this.notOwnSent(record)) sendable.push(record);
+    }
+    if (handled > 0) this.sentLsn = pending[handled - 1]!.lsn;
+    await this.sendRecords(sendable);
     if (handled > 0) return;
     // Nothing due, or the first due record waits for its origin's own stream: look again later.
     const next = pending[0];
     return this.idle(dueCount > 0 ? RELAY_DELAY_MS : next === undefined ? undefined : next.at + RELAY_DELAY_MS - Date.now());
   }
 
-  /**
-   * Marks the records handled up to the first one held back for its origin's own stream
-   * (`sentLsn` only moves past what was sent or needs no sending); returns how many.
-   */
-  private advancePast(records: readonly LogRecord[]): number {
-    let handled = 0;
-    while (handled < records.length && !this.heldBack(records[handled]!)) handled += 1;
-    if (handled > 0) this.sentLsn = records[handled - 1]!.lsn;
-    return handled;
+  private heldBack(record: LogRecord, now: number): boolean {
+    return waitsForDirectStream(record, this.host.engine.replicaId, this, now);
   }
 
-  /**
-   * A recent record of another origin the caller lacks but gets on a live stream from
-   * that origin. Records read back from disk (`at` 0) are never recent.
-   */
-  private heldBack(record: LogRecord): boolean {
-    return record.origin !== this.host.engine.replicaId && this.directOrigins.has(record.origin) && (this.acked.get(record.origin) ?? 0) < record.seq
-      && record.at > 0 && Date.now() - record.at < RELAY_HOLD_MS;
-  }
-
-  /** Whether the relay pass sends the record: not held back, and not one of ours already sent. */
-  private relayable(record: LogRecord): boolean {
-    return record.origin === this.host.engine.replicaId ? record.lsn > this.ownLsn : !this.heldBack(record);
+  /** False for our own records the own-ops pass already sent. */
+  private notOwnSent(record: LogRecord): boolean {
+    return record.origin !== this.host.engine.replicaId || record.lsn > this.ownLsn;
   }
 
   /** Wakes the pump once per event-loop turn, so one turn's ops travel in one batch. */
@@ -272,8 +260,8 @@ export class Feed {
       await new Promise((resolve) => setTimeout(resolve, 10));
       return;
     }
-    // Records read back from disk are past any hold (heldBack): the whole window goes.
-    const sendable = records.filter((r) => this.relayable(r));
+    // Records read back from disk are past any hold (relay-hold.ts): the whole window goes.
+    const sendable = records.filter((r) => this.notOwnSent(r));
     this.sentLsn = records[records.length - 1]!.lsn;
     for (let i = 0; i < sendable.length && !this.closed; i += MAX_OPS_PER_MESSAGE) {
       await this.sendRecords(sendable.slice(i, i + MAX_OPS_PER_MESSAGE));

@@ -1,13 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { decodeOperation, MalformedOperationError } from '../codec/operation-codec.js';
 import { readOpHeader } from './op-header.js';
+import type { StreamLiveness } from './relay-hold.js';
 import type { Logger } from '../observability/logger.js';
 import type { Operation } from '../store/effects.js';
 import type { PeerInfo } from './peer-set.js';
 import { FEATURES } from '../replica/features.js';
 import { PROTOCOL_VERSION, REPLICATE_PATH, deserialize, incarnationsToWire, serializeMessage, vvFromWire, vvToWire, type Incoming, type PeerEntryMsg, type ReplicationMessage, type WireIncarnation, type WireVvEntry } from './wire.js';
 
-export type LinkState = 'connecting' | 'streaming' | 'backoff' | 'paused' | 'stopped';
+export type LinkState = StreamLiveness['state'];
 
 /** What a link needs from the replication layer (kept narrow for tests). */
 export interface LinkHost {
@@ -34,11 +35,6 @@ export interface LinkHost {
 }
 
 const BACKOFF_MIN_MS = 100;
-/**
- * A stream silent this long no longer counts as delivering its origin's ops directly
- * (heartbeats come every second): peers then relay that origin's ops to us again.
- */
-const DIRECT_SILENCE_MS = 2500;
 const BACKOFF_MAX_MS = 2000;
 const ACK_DELAY_MS = 5;
 const ACK_EVERY_MS = 1000;
@@ -208,11 +204,6 @@ export class PeerLink {
     };
   }
 
-  /** The origin whose ops this stream carries straight from their replica, while it is live. */
-  directOrigin(now: number): string | undefined {
-    return directOriginOf(this, now);
-  }
-
   /**
    * The peer's current incarnation is `originId` (its own stream to us said so). A stream
    * of ours that is not known to come from it may come from an earlier process that
@@ -280,12 +271,4 @@ export class PeerLink {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.teardown();
   }
-}
-
-/**
- * The origin (incarnation) a link receives ops from directly, or undefined when it does not
- * now: not streaming, its origin not known yet (no heartbeat), or silent DIRECT_SILENCE_MS.
- */
-export function directOriginOf(link: Pick<PeerLink, 'state' | 'lastHeardAt' | 'calleeOrigin'>, now: number): string | undefined {
-  return link.state === 'streaming' && now - link.lastHeardAt < DIRECT_SILENCE_MS ? link.calleeOrigin : undefined;
 }

@@ -19,6 +19,7 @@ import { LogIndex } from './log-index.js';
 import { PeerLink, type LinkHost } from './peer-link.js';
 import { PeerSet, type PeerInfo } from './peer-set.js';
 import { PeerRecord, type PeerStatus } from './peer-status.js';
+import { directOriginOf } from './relay-hold.js';
 import { ReplicationCounters } from './replication-metrics.js';
 import { authorizeHello } from './authorize.js';
 import { installPeerState } from './state-install.js';
@@ -340,7 +341,7 @@ export class Replication {
     const now = Date.now();
     const origins: string[] = [];
     for (const record of this.records.values()) {
-      const origin = record.link?.directOrigin(now);
+      const origin = record.link === undefined ? undefined : directOriginOf(record.link, now);
       if (origin !== undefined) origins.push(origin);
     }
     return origins;

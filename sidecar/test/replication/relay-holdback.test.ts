@@ -57,7 +57,7 @@ describe('replication: relays are held back while the receiver streams from the 
     assert.ok(relayedWhileSlow < 25, `r2 relayed ${relayedWhileSlow} of r1's 500 ops to r3, which was streaming them from r1 (expected next to none)`);
 
     // Now r1's stream to r3 goes silent but stays open (a black hole): r3 stops reporting it
-    // as live (direct-origin.test.ts), then gRPC keepalive drops it; either way r2 relays.
+    // as live (relay-hold.test.ts), then gRPC keepalive drops it; either way r2 relays.
     await faults.heal();
     await faults.degradeFeed('r3', 'r1', 'silent-r1-to-r3', { type: 'timeout', attributes: { timeout: 0 } });
     const beforeSilent = await opsSent(r2!);
