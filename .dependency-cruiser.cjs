@@ -57,6 +57,13 @@ module.exports = {
       from: { path: '^operator/src/(resources|certs)/' },
       to: { path: '^operator/src/(reconcile|controller)/' },
     },
+    {
+      name: 'shipped-code-uses-production-dependencies',
+      comment: 'sidecar/src and operator/src run in images pruned to production dependencies (Dockerfile.*: npm prune --omit=dev): a devDependency there works in tests and fails in the pod',
+      severity: 'error',
+      from: { path: '^(sidecar|operator)/src/' },
+      to: { dependencyTypes: ['npm-dev', 'npm-no-pkg', 'npm-unknown'], dependencyTypesNot: ['type-only'] },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
