@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { registryOf } from '../../src/commands/blocking.js';
 import type { Operation } from '../../src/store/effects.js';
-import type { Command } from '../support/differential.js';
+import { assertSameTranscripts, blockOn, text, useBlockingTargets, waitUntil, type Scenario } from '../support/blocking-targets.js';
 import { RawClient } from '../support/raw-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
 import { startSidecar } from '../support/sidecar.js';
 
 /**
@@ -13,34 +11,6 @@ import { startSidecar } from '../support/sidecar.js';
  * must be equal. Then sidecar-only cases: a push arriving by replication wakes BLPOP,
  * and a woken command is an ordinary operation.
  */
-
-interface Target {
-  readonly name: string;
-  connect(): Promise<RawClient>;
-  /** Clients currently blocked (redis: INFO blocked_clients; sidecar: the registry). */
-  blocked(): Promise<number>;
-}
-
-const text = (reply: Buffer): string => reply.toString('latin1');
-
-/** Waits for `predicate` with a generous deadline: the machine may be slow, never flaky. */
-async function waitUntil(what: string, predicate: () => Promise<boolean>, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-type Scenario = (target: Target, log: (reply: Buffer) => void) => Promise<void>;
-
-/** Sends a blocking command, then waits until the server counts `expected` blocked clients. */
-async function blockOn(target: Target, client: RawClient, command: Command, expected: number): Promise<{ reply: Promise<Buffer> }> {
-  const reply = client.call(command);
-  // Kept in an object: an async function would flatten (await) a returned promise.
-  await waitUntil(`${expected} blocked clients on ${target.name}`, async () => (await target.blocked()) >= expected);
-  return { reply };
-}
 
 const SCENARIOS: Record<string, Scenario> = {
   'BLPOP is woken by another client\'s push': async (target, log) => {
@@ -140,52 +110,18 @@ const SCENARIOS: Record<string, Scenario> = {
 
 describe('blocking list commands: sidecar against a real redis-server', function () {
   this.timeout(120000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-  let redisTarget: Target;
-  let sidecarTarget: Target;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-    const admin = await RawClient.connect(redisServer.port);
-    redisTarget = {
-      name: 'redis',
-      connect: () => RawClient.connect(redisServer.port),
-      blocked: async () => Number(/blocked_clients:(\d+)/.exec(text(await admin.call(['info', 'clients'])))?.[1] ?? -1),
-    };
-    sidecarTarget = {
-      name: 'sidecar',
-      connect: () => RawClient.connect(sidecar.resp.port),
-      blocked: () => Promise.resolve(registryOf(sidecar.server).size),
-    };
-  });
-
-  after(async () => {
-    await sidecar.stop();
-    await redisServer.stop();
-  });
+  const targets = useBlockingTargets();
+  const { servers } = targets;
 
   for (const [name, scenario] of Object.entries(SCENARIOS)) {
-    it(name, async () => {
-      const transcripts: string[][] = [];
-      for (const target of [redisTarget, sidecarTarget]) {
-        const flusher = await target.connect();
-        await flusher.call(['flushall']);
-        flusher.close();
-        const transcript: string[] = [];
-        await scenario(target, (reply) => transcript.push(text(reply)));
-        transcripts.push(transcript);
-      }
-      assert.deepEqual(transcripts[1], transcripts[0]);
-    });
+    it(name, () => assertSameTranscripts(targets, scenario));
   }
 
   it('a push arriving by replication wakes BLPOP, and the pop is an ordinary local operation', async () => {
-    const client = await RawClient.connect(sidecar.resp.port);
+    const client = await RawClient.connect(servers.sidecar.resp.port);
     await client.call(['flushall']);
-    const reply = (await blockOn(sidecarTarget, client, ['blpop', 'replicated', '0'], 1)).reply;
-    const engine = sidecar.engine;
+    const reply = (await blockOn(targets.sidecar, client, ['blpop', 'replicated', '0'], 1)).reply;
+    const engine = servers.sidecar.engine;
     const originated = engine.opsOriginated;
     const op: Operation = {
       ctx: { origin: 'peer-b', seq: (engine.vv.get('peer-b') ?? 0) + 1, hlc: engine.lastHlc + 1, deps: new Map(engine.vv) },

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { assertSameReplies, type Command, type Normaliser } from '../support/differential.js';
 import { encodeCommand } from '../support/resp-frame.js';
-import { RawClient } from '../support/raw-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { startSidecar } from '../support/sidecar.js';
+import { useRedisAndSidecar } from '../support/differential-pair.js';
 
 /**
  * Connection, server, transaction and pub/sub commands against a real redis-server 7.0,
@@ -90,32 +87,14 @@ const CASES: Record<string, Command[]> = {
 
 describe('differential: connection, server, transactions, pub/sub against a real redis-server', function () {
   this.timeout(60000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-  });
-
-  after(async () => {
-    await sidecar.stop();
-    await redisServer.stop();
-  });
+  const servers = useRedisAndSidecar();
 
   it('counts error replies per error code like Redis (INFO errorstats, after CONFIG RESETSTAT)', async () => {
-    const redis = await RawClient.connect(redisServer.port);
-    const ours = await RawClient.connect(sidecar.resp.port);
-    try {
-      await assertSameReplies(redis, ours, [
-        ['config', 'resetstat'], ['set', 'str', 'v'], ['lpush', 'str', 'x'], ['incr', 'str'], ['nosuchcommand'], ['get'],
-        ['hset', 'str', 'f', 'v'], ['expire', 'str', 'abc'], ['multi'], ['exec', 'x'], ['discard'], ['ping'],
-        ['info', 'errorstats'], ['config', 'resetstat'], ['info', 'errorstats'],
-      ]);
-    } finally {
-      redis.close();
-      ours.close();
-    }
+    await assertSameReplies(servers.redis, servers.ours, [
+      ['config', 'resetstat'], ['set', 'str', 'v'], ['lpush', 'str', 'x'], ['incr', 'str'], ['nosuchcommand'], ['get'],
+      ['hset', 'str', 'f', 'v'], ['expire', 'str', 'abc'], ['multi'], ['exec', 'x'], ['discard'], ['ping'],
+      ['info', 'errorstats'], ['config', 'resetstat'], ['info', 'errorstats'],
+    ]);
   });
 
   /**
@@ -130,31 +109,15 @@ describe('differential: connection, server, transactions, pub/sub against a real
       ];
       const replies = 1 + 3 + 1 + 2 + 1 + 3 + 2 + 1 + 1;
       const bytes = Buffer.concat(commands.map((c) => encodeCommand(c)));
-      const redis = await RawClient.connect(redisServer.port);
-      const ours = await RawClient.connect(sidecar.resp.port);
-      try {
-        const [want, got] = await Promise.all([redis.sendRaw(bytes, replies), ours.sendRaw(bytes, replies)]);
-        const show = (all: Buffer[]): string[] => all.slice(1).map((reply) => reply.toString('latin1'));
-        assert.deepEqual(show(got), show(want));
-      } finally {
-        redis.close();
-        ours.close();
-      }
+      const [want, got] = await Promise.all([servers.redis.sendRaw(bytes, replies), servers.ours.sendRaw(bytes, replies)]);
+      const show = (all: Buffer[]): string[] => all.slice(1).map((reply) => reply.toString('latin1'));
+      assert.deepEqual(show(got), show(want));
     });
   }
 
   for (const [name, commands] of Object.entries(CASES)) {
     it(`matches Redis reply for reply: ${name}`, async () => {
-      const redis = await RawClient.connect(redisServer.port);
-      const ours = await RawClient.connect(sidecar.resp.port);
-      try {
-        await redis.call(['flushall']);
-        await ours.call(['flushall']);
-        await assertSameReplies(redis, ours, commands, normalise);
-      } finally {
-        redis.close();
-        ours.close();
-      }
+      await assertSameReplies(servers.redis, servers.ours, commands, normalise);
     });
   }
 });

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { registryOf } from '../../src/commands/blocking.js';
 import { zsetAddEffect } from '../../src/crdt/sorted-set.js';
 import type { Operation } from '../../src/store/effects.js';
-import type { Command } from '../support/differential.js';
+import { assertSameTranscripts, blockOn, text, useBlockingTargets, waitUntil, type Scenario } from '../support/blocking-targets.js';
 import { RawClient } from '../support/raw-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { startSidecar } from '../support/sidecar.js';
 
 /**
  * BZPOPMIN, BZPOPMAX and BZMPOP over real TCP: each scenario runs against redis-server
@@ -14,36 +11,11 @@ import { startSidecar } from '../support/sidecar.js';
  * them) must be equal. Then a sidecar-only case: a ZADD arriving by replication wakes
  * BZPOPMIN. Waits poll for a condition with a generous deadline, never a fixed sleep.
  */
-interface Target {
-  readonly name: string;
-  connect(): Promise<RawClient>;
-  /** Clients currently blocked (redis: INFO blocked_clients; sidecar: the registry). */
-  blocked(): Promise<number>;
-}
-
-const text = (reply: Buffer): string => reply.toString('latin1');
-
-async function waitUntil(what: string, predicate: () => Promise<boolean>, timeoutMs = 30000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Sends a blocking command and waits until the server counts `expected` blocked clients. */
-async function block(target: Target, client: RawClient, command: Command, expected: number): Promise<{ reply: Promise<Buffer> }> {
-  const reply = client.call(command);
-  await waitUntil(`${expected} blocked clients on ${target.name}`, async () => (await target.blocked()) >= expected);
-  return { reply };
-}
-
-type Scenario = (target: Target, log: (reply: Buffer) => void) => Promise<void>;
 
 const SCENARIOS: Record<string, Scenario> = {
   'BZPOPMIN is woken by another client\'s ZADD': async (target, log) => {
     const [waiter, writer] = [await target.connect(), await target.connect()];
-    const { reply } = await block(target, waiter, ['bzpopmin', 'none', 'z', '0'], 1);
+    const { reply } = await blockOn(target, waiter, ['bzpopmin', 'none', 'z', '0'], 1);
     log(await writer.call(['zadd', 'z', '2', 'b', '1', 'a']));
     log(await reply);
     log(await writer.call(['zrange', 'z', '0', '-1', 'withscores']));
@@ -52,8 +24,8 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'BZPOPMAX and BZMPOP waiters are served in the order they blocked': async (target, log) => {
     const [first, second, writer] = [await target.connect(), await target.connect(), await target.connect()];
-    const a = await block(target, first, ['bzpopmax', 'z', '0'], 1);
-    const b = await block(target, second, ['bzmpop', '0', '2', 'other', 'z', 'min', 'count', '5'], 2);
+    const a = await blockOn(target, first, ['bzpopmax', 'z', '0'], 1);
+    const b = await blockOn(target, second, ['bzmpop', '0', '2', 'other', 'z', 'min', 'count', '5'], 2);
     log(await writer.call(['zadd', 'z', '1', 'a', '2', 'b', '3', 'c']));
     log(await a.reply);
     log(await b.reply);
@@ -62,7 +34,7 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   'a string written to the key does not wake the waiter; a timeout answers a null array': async (target, log) => {
     const [waiter, writer] = [await target.connect(), await target.connect()];
-    const { reply } = await block(target, waiter, ['bzpopmin', 'k', '0.3'], 1);
+    const { reply } = await blockOn(target, waiter, ['bzpopmin', 'k', '0.3'], 1);
     log(await writer.call(['set', 'k', 'v']));
     log(await reply);
     log(await writer.call(['get', 'k']));
@@ -82,56 +54,19 @@ const SCENARIOS: Record<string, Scenario> = {
 
 describe('blocking sorted-set commands: sidecar against a real redis-server', function () {
   this.timeout(120000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-  let admin: RawClient;
-  let redisTarget: Target;
-  let sidecarTarget: Target;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-    admin = await RawClient.connect(redisServer.port);
-    redisTarget = {
-      name: 'redis',
-      connect: () => RawClient.connect(redisServer.port),
-      blocked: async () => Number(/blocked_clients:(\d+)/.exec(text(await admin.call(['info', 'clients'])))?.[1] ?? -1),
-    };
-    sidecarTarget = {
-      name: 'sidecar',
-      connect: () => RawClient.connect(sidecar.resp.port),
-      blocked: () => Promise.resolve(registryOf(sidecar.server).size),
-    };
-  });
-
-  after(async () => {
-    admin.close();
-    await sidecar.stop();
-    await redisServer.stop();
-  });
+  const targets = useBlockingTargets();
+  const { servers } = targets;
 
   for (const [name, scenario] of Object.entries(SCENARIOS)) {
-    it(name, async () => {
-      const transcripts: string[][] = [];
-      for (const target of [redisTarget, sidecarTarget]) {
-        const flusher = await target.connect();
-        await flusher.call(['flushall']);
-        flusher.close();
-        await waitUntil(`no blocked clients on ${target.name}`, async () => (await target.blocked()) === 0);
-        const transcript: string[] = [];
-        await scenario(target, (reply) => transcript.push(text(reply)));
-        transcripts.push(transcript);
-      }
-      assert.deepEqual(transcripts[1], transcripts[0]);
-    });
+    it(name, () => assertSameTranscripts(targets, scenario));
   }
 
   it('a ZADD arriving by replication wakes BZPOPMIN, and the pop is an ordinary local operation', async () => {
-    const client = await RawClient.connect(sidecar.resp.port);
+    const client = await RawClient.connect(servers.sidecar.resp.port);
     await client.call(['flushall']);
-    await waitUntil('no blocked clients', () => Promise.resolve(registryOf(sidecar.server).size === 0));
-    const { reply } = await block(sidecarTarget, client, ['bzpopmin', 'replicated', '0'], 1);
-    const engine = sidecar.engine;
+    await waitUntil('no blocked clients', () => Promise.resolve(registryOf(servers.sidecar.server).size === 0));
+    const { reply } = await blockOn(targets.sidecar, client, ['bzpopmin', 'replicated', '0'], 1);
+    const engine = servers.sidecar.engine;
     const originated = engine.opsOriginated;
     const op: Operation = {
       ctx: { origin: 'peer-b', seq: (engine.vv.get('peer-b') ?? 0) + 1, hlc: engine.lastHlc + 1, deps: new Map(engine.vv) },

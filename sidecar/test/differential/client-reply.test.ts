@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { pick, prng, type Command } from '../support/differential.js';
+import { useRedisAndSidecar } from '../support/differential-pair.js';
 import { RawClient } from '../support/raw-client.js';
 import { encodeCommand } from '../support/resp-frame.js';
 import { RawStream } from '../support/raw-stream.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { startSidecar } from '../support/sidecar.js';
 
 /**
  * CLIENT REPLY ON|OFF|SKIP against a real redis-server 7.0, byte for byte over TCP. Some
@@ -123,32 +121,18 @@ async function exchange(port: number, commands: readonly Command[], oneWrite: bo
 
 describe('differential: CLIENT REPLY against a real redis-server', function () {
   this.timeout(60000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-  });
-
-  after(async () => {
-    await sidecar.stop();
-    await redisServer.stop();
-  });
+  const servers = useRedisAndSidecar();
 
   async function flushBoth(): Promise<void> {
-    for (const port of [redisServer.port, sidecar.resp.port]) {
-      const client = await RawClient.connect(port);
-      await client.call(['flushall']);
-      client.close();
-    }
+    await servers.redis.call(['flushall']);
+    await servers.ours.call(['flushall']);
   }
 
   async function assertSameStream(commands: readonly Command[], oneWrite: boolean): Promise<void> {
     await flushBoth();
-    const want = normalise(await exchange(redisServer.port, commands, oneWrite));
+    const want = normalise(await exchange(servers.redisServer.port, commands, oneWrite));
     await flushBoth();
-    const got = normalise(await exchange(sidecar.resp.port, commands, oneWrite));
+    const got = normalise(await exchange(servers.sidecar.resp.port, commands, oneWrite));
     assert.equal(got, want);
   }
 
@@ -162,16 +146,9 @@ describe('differential: CLIENT REPLY against a real redis-server', function () {
   }
 
   it('COMMAND INFO client|reply is the same', async () => {
-    const redis = await RawClient.connect(redisServer.port);
-    const ours = await RawClient.connect(sidecar.resp.port);
-    try {
-      const command: Command = ['command', 'info', 'client|reply'];
-      const [want, got] = await Promise.all([redis.call(command), ours.call(command)]);
-      assert.equal(got.toString('latin1'), want.toString('latin1'));
-    } finally {
-      redis.close();
-      ours.close();
-    }
+    const command: Command = ['command', 'info', 'client|reply'];
+    const [want, got] = await Promise.all([servers.redis.call(command), servers.ours.call(command)]);
+    assert.equal(got.toString('latin1'), want.toString('latin1'));
   });
 
   /** The subscriber's whole stream after another client publishes to it. */
@@ -194,7 +171,7 @@ describe('differential: CLIENT REPLY against a real redis-server', function () {
 
   for (const protocol of ['2', '3'] as const) {
     it(`RESP${protocol}: a subscriber with replies OFF still gets messages from other clients`, async () => {
-      assert.equal(await subscriberStream(sidecar.resp.port, protocol), await subscriberStream(redisServer.port, protocol));
+      assert.equal(await subscriberStream(servers.sidecar.resp.port, protocol), await subscriberStream(servers.redisServer.port, protocol));
     });
   }
 
@@ -217,12 +194,12 @@ describe('differential: CLIENT REPLY against a real redis-server', function () {
   }
 
   it('SKIP drops the reply of a blocked command when it is woken or times out', async () => {
-    assert.equal(await blockedStream(sidecar.resp.port), await blockedStream(redisServer.port));
+    assert.equal(await blockedStream(servers.sidecar.resp.port), await blockedStream(servers.redisServer.port));
   });
 
   describe('where the sidecar differs from Redis on purpose', () => {
     it('OFF or SKIP queued in MULTI drops the whole EXEC reply (Redis sends an array header that miscounts)', async () => {
-      const bytes = await exchange(sidecar.resp.port, [
+      const bytes = await exchange(servers.sidecar.resp.port, [
         ['multi'], ['client', 'reply', 'off'], ['ping', 'a'], ['exec'], ['client', 'reply', 'on'],
         ['multi'], ['client', 'reply', 'skip'], ['ping', 'b'], ['exec'], ['ping', 'skipped'], ['ping', 'c'],
       ], true);
@@ -236,7 +213,7 @@ describe('differential: CLIENT REPLY against a real redis-server', function () {
     ];
     for (const [name, request] of closers) {
       it(`${name} while OFF closes the connection without a reply (Redis keeps it open)`, async () => {
-        const stream = await RawStream.connect(sidecar.resp.port);
+        const stream = await RawStream.connect(servers.sidecar.resp.port);
         try {
           stream.send([['client', 'reply', 'off']]);
           stream.sendRaw(request);

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { pick, prng, type Command } from '../support/differential.js';
-import { RawClient } from '../support/raw-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { startSidecar } from '../support/sidecar.js';
+import { useRedisAndSidecar } from '../support/differential-pair.js';
+import type { RawClient } from '../support/raw-client.js';
 import { assertSameSetHashReplies, parseReply } from './set-hash-replies.js';
 
 /** 200 fields: more than hash-max-listpack-entries (128), so Redis keeps a hash table and HSCAN really pages. */
@@ -121,47 +119,25 @@ async function scanAll(client: RawClient, key: string, extra: readonly string[])
 
 describe('differential: hashes against a real redis-server', function () {
   this.timeout(300000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-  let redis: RawClient;
-  let ours: RawClient;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-    redis = await RawClient.connect(redisServer.port);
-    ours = await RawClient.connect(sidecar.resp.port);
-  });
-
-  after(async () => {
-    redis.close();
-    ours.close();
-    await sidecar.stop();
-    await redisServer.stop();
-  });
-
-  beforeEach(async () => {
-    // A failed sequence may have left a transaction open or RESP3 on.
-    for (const client of [redis, ours]) for (const command of [['discard'], ['hello', '2'], ['flushall']]) await client.call(command);
-  });
+  const servers = useRedisAndSidecar();
 
   for (const [name, commands] of Object.entries(CASES)) {
     it(`matches Redis reply for reply: ${name}`, async () => {
-      await assertSameSetHashReplies(redis, ours, commands);
+      await assertSameSetHashReplies(servers.redis, servers.ours, commands);
     });
   }
 
   it('HSCAN with small COUNT visits the same fields and values as Redis (with and without MATCH)', async () => {
-    await assertSameSetHashReplies(redis, ours, [BIG]);
+    await assertSameSetHashReplies(servers.redis, servers.ours, [BIG]);
     for (const extra of [[], ['count', '7'], ['count', '1', 'match', 'f2*'], ['match', '*1']]) {
-      const [want, got] = await Promise.all([scanAll(redis, 'big', extra), scanAll(ours, 'big', extra)]);
+      const [want, got] = await Promise.all([scanAll(servers.redis, 'big', extra), scanAll(servers.ours, 'big', extra)]);
       assert.deepEqual([...got].sort(), [...want].sort(), `HSCAN big ${extra.join(' ')}`);
     }
   });
 
   for (const seed of [31, 32, 33, 34, 35]) {
     it(`matches Redis on 1000 random hash commands (seed ${seed})`, async () => {
-      await assertSameSetHashReplies(redis, ours, randomHashCommands(seed, 1000));
+      await assertSameSetHashReplies(servers.redis, servers.ours, randomHashCommands(seed, 1000));
     });
   }
 });

@@ -1,8 +1,5 @@
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { assertSameReplies, pick, prng, type Command, type Normaliser } from '../support/differential.js';
-import { RawClient } from '../support/raw-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { startSidecar } from '../support/sidecar.js';
+import { useRedisAndSidecar } from '../support/differential-pair.js';
 
 /**
  * List commands compared byte for byte with a real redis-server 7.0: hand-written
@@ -192,49 +189,27 @@ export function randomLongListCommands(seed: number, count: number): Command[] {
 
 describe('differential: lists against a real redis-server', function () {
   this.timeout(300000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-  let redis: RawClient;
-  let ours: RawClient;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-    redis = await RawClient.connect(redisServer.port);
-    ours = await RawClient.connect(sidecar.resp.port);
-  });
-
-  after(async () => {
-    redis.close();
-    ours.close();
-    await sidecar.stop();
-    await redisServer.stop();
-  });
-
-  beforeEach(async () => {
-    await redis.call(['flushall']);
-    await ours.call(['flushall']);
-  });
+  const servers = useRedisAndSidecar();
 
   for (const [name, commands] of Object.entries(CASES)) {
     it(`matches Redis reply for reply: ${name}`, async () => {
-      await assertSameReplies(redis, ours, commands, normalise);
+      await assertSameReplies(servers.redis, servers.ours, commands, normalise);
     });
   }
 
   for (const seed of [11, 12, 13, 14, 15]) {
     it(`matches Redis on 1000 random list commands (seed ${seed})`, async () => {
-      await assertSameReplies(redis, ours, randomListCommands(seed, 1000), normalise);
+      await assertSameReplies(servers.redis, servers.ours, randomListCommands(seed, 1000), normalise);
     });
   }
 
   for (const seed of [21, 22]) {
     it(`matches Redis on 500 random commands over long lists (seed ${seed})`, async () => {
-      await assertSameReplies(redis, ours, randomLongListCommands(seed, 500), normalise);
+      await assertSameReplies(servers.redis, servers.ours, randomLongListCommands(seed, 500), normalise);
     });
   }
 
   it('matches Redis on 1000 random list commands in RESP3 (seed 16)', async () => {
-    await assertSameReplies(redis, ours, [['hello', '3'], ...randomListCommands(16, 1000), ['hello', '2']], normalise);
+    await assertSameReplies(servers.redis, servers.ours, [['hello', '3'], ...randomListCommands(16, 1000), ['hello', '2']], normalise);
   });
 });

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { pick, prng, type Command } from '../support/differential.js';
-import { RawClient } from '../support/raw-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { startSidecar } from '../support/sidecar.js';
+import { useRedisAndSidecar } from '../support/differential-pair.js';
+import type { RawClient } from '../support/raw-client.js';
 import { assertSameSetHashReplies, parseReply } from './set-hash-replies.js';
 
 /** 300 string members: Redis keeps this as a hash table (not an intset), so SSCAN really pages. */
@@ -122,41 +120,19 @@ async function scanAll(client: RawClient, key: string, extra: readonly string[])
 
 describe('differential: sets against a real redis-server', function () {
   this.timeout(300000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-  let redis: RawClient;
-  let ours: RawClient;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-    redis = await RawClient.connect(redisServer.port);
-    ours = await RawClient.connect(sidecar.resp.port);
-  });
-
-  after(async () => {
-    redis.close();
-    ours.close();
-    await sidecar.stop();
-    await redisServer.stop();
-  });
-
-  beforeEach(async () => {
-    // A failed sequence may have left a transaction open or RESP3 on.
-    for (const client of [redis, ours]) for (const command of [['discard'], ['hello', '2'], ['flushall']]) await client.call(command);
-  });
+  const servers = useRedisAndSidecar();
 
   for (const [name, commands] of Object.entries(CASES)) {
     it(`matches Redis reply for reply: ${name}`, async () => {
-      await assertSameSetHashReplies(redis, ours, commands);
+      await assertSameSetHashReplies(servers.redis, servers.ours, commands);
     });
   }
 
   it('SSCAN with small COUNT visits the same members as Redis (with and without MATCH)', async () => {
-    await assertSameSetHashReplies(redis, ours, [BIG, INTS]);
+    await assertSameSetHashReplies(servers.redis, servers.ours, [BIG, INTS]);
     for (const extra of [[], ['count', '7'], ['count', '1', 'match', 'm2*'], ['match', '*1']]) {
       for (const key of ['big', 'ints']) {
-        const [want, got] = await Promise.all([scanAll(redis, key, extra), scanAll(ours, key, extra)]);
+        const [want, got] = await Promise.all([scanAll(servers.redis, key, extra), scanAll(servers.ours, key, extra)]);
         assert.deepEqual([...got].sort(), [...want].sort(), `SSCAN ${key} ${extra.join(' ')}`);
       }
     }
@@ -164,7 +140,7 @@ describe('differential: sets against a real redis-server', function () {
 
   for (const seed of [21, 22, 23, 24, 25]) {
     it(`matches Redis on 1000 random set commands (seed ${seed})`, async () => {
-      await assertSameSetHashReplies(redis, ours, randomSetCommands(seed, 1000));
+      await assertSameSetHashReplies(servers.redis, servers.ours, randomSetCommands(seed, 1000));
     });
   }
 });

@@ -1,8 +1,5 @@
-import type { Sidecar } from '../../src/app/sidecar.js';
 import { assertSameReplies, pick, prng, type Command, type Normaliser } from '../support/differential.js';
-import { RawClient } from '../support/raw-client.js';
-import { RedisServerProcess } from '../support/redis-server.js';
-import { startSidecar } from '../support/sidecar.js';
+import { useRedisAndSidecar } from '../support/differential-pair.js';
 
 const FAR = String(Math.floor(Date.now() / 1000) + 86400 * 365);
 
@@ -120,39 +117,17 @@ function randomCommands(seed: number, count: number): Command[] {
 
 describe('differential: strings and keys against a real redis-server', function () {
   this.timeout(120000);
-  let redisServer: RedisServerProcess;
-  let sidecar: Sidecar;
-  let redis: RawClient;
-  let ours: RawClient;
-
-  before(async () => {
-    redisServer = await RedisServerProcess.start();
-    sidecar = await startSidecar();
-    redis = await RawClient.connect(redisServer.port);
-    ours = await RawClient.connect(sidecar.resp.port);
-  });
-
-  after(async () => {
-    redis.close();
-    ours.close();
-    await sidecar.stop();
-    await redisServer.stop();
-  });
-
-  beforeEach(async () => {
-    await redis.call(['flushall']);
-    await ours.call(['flushall']);
-  });
+  const servers = useRedisAndSidecar();
 
   for (const [name, commands] of Object.entries(CASES)) {
     it(`matches Redis reply for reply: ${name}`, async () => {
-      await assertSameReplies(redis, ours, commands, normalise);
+      await assertSameReplies(servers.redis, servers.ours, commands, normalise);
     });
   }
 
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`matches Redis on 1000 random string/key commands (seed ${seed})`, async () => {
-      await assertSameReplies(redis, ours, randomCommands(seed, 1000), normalise);
+      await assertSameReplies(servers.redis, servers.ours, randomCommands(seed, 1000), normalise);
     });
   }
 });
