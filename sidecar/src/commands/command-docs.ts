@@ -2,6 +2,8 @@ import { array, bulk, error, integer, NULL, simple, type Reply } from '../resp/r
 import { keyOf, lower } from './args.js';
 import { ERR_SYNTAX } from './errors.js';
 import type { ExecContext } from './exec-context.js';
+import type { RedisDocArgument, RedisDocFields } from './command-docs-fields.js';
+import { REDIS_DOC_FIELDS } from './command-docs-redis.js';
 import { globMatch } from './glob.js';
 import { containerCommand, helpReply } from './server.js';
 import { command, NO_KEYS, type CommandFlag, type CommandSpec } from './spec.js';
@@ -110,9 +112,16 @@ export function commandInfo(spec: CommandSpec): Reply {
   ]);
 }
 
-/** COMMAND DOCS's map for one command (addReplyCommandDocs): summary, since, group, subcommands. */
+/**
+ * COMMAND DOCS's map for one command (addReplyCommandDocs): what Redis 7.0 documents of
+ * it (summary, complexity, history, arguments: redis-cli 7.2+ builds its hints from
+ * these), or the table's summary, since and group for commands Redis does not have; then
+ * its subcommands.
+ */
 function commandDocs(spec: CommandSpec): Reply {
-  const entries: [string, Reply][] = [['summary', bulk(spec.summary)], ['since', bulk(spec.since)], ['group', bulk(spec.group)]];
+  const documented = REDIS_DOC_FIELDS.get(spec.name);
+  const entries: [string, Reply][] = documented !== undefined ? docFields(documented)
+    : [['summary', bulk(spec.summary)], ['since', bulk(spec.since)], ['group', bulk(spec.group)]];
   if (spec.subcommands !== undefined) {
     entries.push(['subcommands', map([...spec.subcommands.values()].map((sub) => [sub.name, commandDocs(sub)]))]);
   }
@@ -149,6 +158,33 @@ function commandInfoCmd(ctx: ExecContext, args: readonly Buffer[]): Reply {
   return array(args.slice(2).map((arg) => {
     const spec = lookupByName(ctx.server.table, keyOf(arg));
     return spec === undefined ? NULL : commandInfo(spec);
+  }));
+}
+
+function docFields(fields: RedisDocFields): [string, Reply][] {
+  const entries: [string, Reply][] = [['summary', bulk(fields.summary)], ['since', bulk(fields.since)], ['group', bulk(fields.group)]];
+  if (fields.complexity !== undefined) entries.push(['complexity', bulk(fields.complexity)]);
+  if (fields.doc_flags !== undefined) entries.push(['doc_flags', simpleSet(fields.doc_flags)]);
+  if (fields.deprecated_since !== undefined) entries.push(['deprecated_since', bulk(fields.deprecated_since)]);
+  if (fields.replaced_by !== undefined) entries.push(['replaced_by', bulk(fields.replaced_by)]);
+  if (fields.history !== undefined) entries.push(['history', { kind: 'set', items: fields.history.map((change) => array(change.map((text) => bulk(text)))) }]);
+  if (fields.arguments !== undefined) entries.push(['arguments', argumentList(fields.arguments)]);
+  return entries;
+}
+
+/** addReplyCommandArgList: each argument a map of the fields it has, in this order. */
+function argumentList(args: readonly RedisDocArgument[]): Reply {
+  return array(args.map((arg) => {
+    const entries: [string, Reply][] = [['name', bulk(arg.name)], ['type', bulk(arg.type)]];
+    if (arg.key_spec_index !== undefined) entries.push(['key_spec_index', integer(arg.key_spec_index)]);
+    if (arg.token !== undefined) entries.push(['token', bulk(arg.token)]);
+    if (arg.summary !== undefined) entries.push(['summary', bulk(arg.summary)]);
+    if (arg.since !== undefined) entries.push(['since', bulk(arg.since)]);
+    if (arg.deprecated_since !== undefined) entries.push(['deprecated_since', bulk(arg.deprecated_since)]);
+    if (arg.flags !== undefined) entries.push(['flags', simpleSet(arg.flags)]);
+    if (arg.value !== undefined) entries.push(['value', bulk(arg.value)]);
+    if (arg.arguments !== undefined) entries.push(['arguments', argumentList(arg.arguments)]);
+    return map(entries);
   }));
 }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { aclCategories } from '../../src/commands/command-docs.js';
 import type { ExecContext } from '../../src/commands/exec-context.js';
+import { command, NO_KEYS } from '../../src/commands/spec.js';
+import { OK } from '../../src/resp/reply.js';
 import { ALL_SPECS, createHarness, plain, wire } from './harness.js';
 
 describe('COMMAND', () => {
@@ -53,20 +55,20 @@ describe('COMMAND', () => {
     assert.equal(all.items.length, h.server.table.size);
   });
 
-  it('DOCS answers summary, since and group (and subcommands) per command, skipping unknown names', () => {
-    const h = createHarness();
-    assert.deepEqual(plain(h.run(['command', 'docs', 'get', 'nosuch', 'pubsub'])), {
-      get: { summary: 'Gets a key (test stand-in)', since: '1.0.0', group: 'string' },
-      pubsub: {
-        summary: 'A container for Pub/Sub commands', since: '2.8.0', group: 'pubsub', subcommands: {
-          'pubsub|channels': { summary: 'Returns the active channels', since: '2.8.0', group: 'pubsub' },
-          'pubsub|numsub': { summary: 'Returns a count of subscribers to channels', since: '2.8.0', group: 'pubsub' },
-          'pubsub|numpat': { summary: 'Returns a count of unique pattern subscriptions', since: '2.8.0', group: 'pubsub' },
-          'pubsub|help': { summary: 'Returns helpful text about the different subcommands', since: '6.2.0', group: 'pubsub' },
-        },
-      },
+  it('DOCS answers Redis\'s own docs for Redis commands (arguments included), the table\'s for others, skipping unknown names', () => {
+    const ours = command('crdt.example', 2, ['readonly'], NO_KEYS, 'server', 'An example of a command Redis does not have', () => OK, '0.1.0');
+    const h = createHarness({ specs: [...ALL_SPECS, ours] });
+    const docs = plain(h.run(['command', 'docs', 'get', 'nosuch', 'pubsub', 'crdt.example']));
+    assert.deepEqual(Object.keys(docs as object), ['get', 'pubsub', 'crdt.example']);
+    assert.deepEqual((docs as Record<string, unknown>)['get'], {
+      summary: 'Get the value of a key', since: '1.0.0', group: 'string', complexity: 'O(1)',
+      arguments: [{ name: 'key', type: 'key', key_spec_index: 0 }],
     });
-    assert.match(wire(h.run(['command', 'docs', 'ping']), 3), /^%1\r\n\$4\r\nping\r\n%3\r\n\$7\r\nsummary\r\n/);
+    const pubsub = (docs as Record<string, { subcommands: Record<string, { summary: string }> }>)['pubsub'];
+    assert.deepEqual(Object.keys(pubsub?.subcommands ?? {}), ['pubsub|channels', 'pubsub|numsub', 'pubsub|numpat', 'pubsub|help']);
+    assert.equal(pubsub?.subcommands['pubsub|channels']?.summary, 'List active channels');
+    assert.deepEqual((docs as Record<string, unknown>)['crdt.example'], { summary: 'An example of a command Redis does not have', since: '0.1.0', group: 'server' });
+    assert.match(wire(h.run(['command', 'docs', 'ping']), 3), /^%1\r\n\$4\r\nping\r\n%5\r\n\$7\r\nsummary\r\n/);
     assert.deepEqual(plain(h.run(['command', 'docs', 'nosuch'])), {});
   });
 
