@@ -134,5 +134,5 @@ export { createList, type ListState } from './rga-state.js';
 export { idOf, sameElementId, type ElementId } from './rga-element.js';
 export * from './rga-read.js';
 export * from './rga-search.js';
-export { gcList } from './rga-gc.js';
+export { collectList, gcList, SMALL_LIST, worthCollecting } from './rga-gc.js';
 export { decodeListState, encodeListState } from './rga-codec.js';

@@ -1,6 +1,6 @@
 import { vvEquals, vvMergeInto, type VersionVector } from '../crdt/version-vector.js';
 import type { Keyspace } from '../store/keyspace.js';
-import { recordListSize } from '../store/gc.js';
+import { recordGcWork } from '../store/gc.js';
 
 export interface GcOptions {
   /** Milliseconds between ticks. */
@@ -66,7 +66,7 @@ export class TombstoneCollector {
     while (pass.next < pass.keys.length && work < this.options.budget) {
       const key = pass.keys[pass.next++]!;
       const record = this.keyspace.record(key);
-      if (record !== undefined) work += 1 + recordListSize(record);
+      if (record !== undefined) work += 1 + recordGcWork(record);
       collected += this.keyspace.collectGarbage(key, pass.stable);
     }
     if (collected > 0) vvMergeInto(this.horizon, pass.stable);

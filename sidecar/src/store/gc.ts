@@ -1,4 +1,4 @@
-import { gcList, listTombstones } from '../crdt/rga.js';
+import { gcList, listTombstones, worthCollecting } from '../crdt/rga.js';
 import type { KeyRecord } from './key-record.js';
 
 /**
@@ -30,9 +30,9 @@ export function recordTombstones(record: KeyRecord): number {
   return held;
 }
 
-/** Elements the record's lists store, tombstones included (the work GC of it costs). */
-export function recordListSize(record: KeyRecord): number {
+/** Elements stored by the record's lists that GC would walk now (gcList skips a big list with few tombstones). */
+export function recordGcWork(record: KeyRecord): number {
   let size = 0;
-  for (const state of record.states) if (state.kind === 'list') size += state.tree.size;
+  for (const state of record.states) if (state.kind === 'list' && worthCollecting(state)) size += state.tree.size;
   return size;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  anchorForIndex, applyListEffect, createList, decodeListState, encodeListState, gcList, idAt, indexOfId,
-  listAt, listEntriesReverse, listFind, listFirstMatch, listLength, listRange, listValues, type ListState,
+  anchorForIndex, applyListEffect, collectList, createList, decodeListState, encodeListState, gcList, idAt, indexOfId,
+  listAt, listEntriesReverse, listFind, listFirstMatch, listLength, listRange, listValues, SMALL_LIST, worthCollecting, type ListState,
 } from '../../src/crdt/rga.js';
 import type { OpContext } from '../../src/crdt/stamp.js';
 
@@ -66,7 +66,7 @@ describe('RGA list: order-statistic tree at scale', function () {
       assert.deepEqual(listRange(state, 7, 27).map(String), model.slice(7, 28));
       const decoded = decodeListState(encodeListState(state));
       checkAgainst(decoded, model, probes);
-      gcList(state, new Map([['solo', edits.length]]));
+      collectList(state, new Map([['solo', edits.length]]));
       assert.equal(state.tombstones, 0, 'a single writer leaves no tombstone that anchors anything concurrent');
       checkAgainst(state, model, probes);
       assert.deepEqual(listValues(state).map(String), model);
@@ -88,6 +88,31 @@ describe('RGA list: order-statistic tree at scale', function () {
     assert.equal(listAt(state, 0)?.toString(), '0');
     assert.equal(gcList(state, new Map([['solo', 150_000]])), 50_000);
     assert.equal(listAt(state, 0)?.toString(), '0');
+  });
+
+  it('walks a big list only once its tombstones are half of what it stores (a small one whenever it has one)', () => {
+    const { state, next } = sequence();
+    const stable = (): Map<string, number> => new Map([['solo', 1_000_000]]);
+    for (let i = 0; i < 10_000; i++) applyListEffect(state, { type: 'list.insert', anchor: anchorForIndex(state, listLength(state)), values: [Buffer.from(String(i))] }, next());
+    const popHead = (count: number): void => {
+      for (let i = 0; i < count; i++) applyListEffect(state, { type: 'list.remove', ids: [idAt(state, 0) ?? { replica: '', seq: 0, idx: 0 }] }, next());
+    };
+    popHead(4_999);
+    assert.equal(worthCollecting(state), false);
+    assert.equal(gcList(state, stable()), 0, '4,999 tombstones of 10,000 stored: not yet');
+    popHead(1);
+    assert.equal(worthCollecting(state), true);
+    assert.equal(gcList(state, stable()), 5_000);
+    assert.equal(listAt(state, 0)?.toString(), '5000');
+    // 5,000 stored now: above SMALL_LIST, so one tombstone waits; at 4,096 or fewer it would not.
+    popHead(1);
+    assert.equal(gcList(state, stable()), 0);
+    assert.equal(collectList(state, stable()), 1, 'the rule itself collects what is stable, whatever the cost');
+    popHead(4_999 - SMALL_LIST);
+    collectList(state, stable());
+    assert.equal(state.tree.size, SMALL_LIST);
+    popHead(1);
+    assert.equal(gcList(state, stable()), 1, 'a list of at most SMALL_LIST elements is collected for one tombstone');
   });
 });
 
